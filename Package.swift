@@ -1,0 +1,110 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mcp-operator",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ControlPlaneHTTP", targets: ["ControlPlaneHTTP"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "KubeTesting", targets: ["KubeTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+    ],
+    targets: [
+        // Layer 1: adapters.
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "ControlPlaneHTTP",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "ControlPlaneHTTP",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Layer 0: pure logic.
+        .target(
+            name: "PolicyEngine",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Layer 2: machinery and features.
+        .target(
+            name: "ControllerRuntime",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "MCPGateway",
+            dependencies: [
+                "PolicyEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Layer 3: executables.
+        .executableTarget(
+            name: "mcp-gateway",
+            dependencies: [
+                "MCPGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Test support: peer processes and temporary folders; a fake Kubernetes API server on 127.0.0.1.
+        .target(name: "TestSupport"),
+        .target(
+            name: "KubeTesting",
+            dependencies: [
+                "KubeClient",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Benchmarks.
+        .executableTarget(
+            name: "kube-bench",
+            dependencies: ["KubeClient", "KubeTesting"],
+            path: "Benchmarks/KubeBench"
+        ),
+        // Tests.
+        .testTarget(name: "ControlPlaneHTTPTests", dependencies: ["ControlPlaneHTTP", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTesting", "TestSupport"]),
+        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeTesting", "TestSupport"]),
+        .testTarget(name: "MCPGatewayTests", dependencies: ["MCPGateway", "PolicyEngine", "TestSupport"]),
+        .testTarget(name: "KubeTestingTests", dependencies: ["KubeClient", "KubeTesting"]),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], resources: [.copy("Corpus")]),
+    ]
+)

@@ -1,0 +1,86 @@
+import Foundation
+
+/// A helper process for tests (a Python peer server, an MCP server, a gateway): started with its
+/// output piped, the first line of stdout read as its address, and terminated when the test ends.
+public final class PeerProcess: @unchecked Sendable {
+    /// The running process.
+    public let process: Process
+    /// The first line the process printed (its port or socket path, by convention).
+    public let firstLine: String
+    private let output: Pipe
+
+    /// Starts `executable` with `arguments` and waits up to `timeout` for its first output line.
+    public init(executable: String, arguments: [String], environment: [String: String]? = nil,
+                timeout: Duration = .seconds(20)) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        self.process = process
+        self.output = output
+
+        let handle = output.fileHandleForReading
+        var buffer = Data()
+        let deadline = ContinuousClock.now + timeout
+        while !buffer.contains(0x0A) {
+            if ContinuousClock.now > deadline || !process.isRunning {
+                process.terminate()
+                throw PeerProcessError(message: "\(executable) \(arguments.joined(separator: " ")) printed no first line (running: \(process.isRunning))")
+            }
+            let chunk = handle.availableData
+            if chunk.isEmpty { Thread.sleep(forTimeInterval: 0.01) } else { buffer.append(chunk) }
+        }
+        let line = buffer.prefix(while: { $0 != 0x0A })
+        firstLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Sends SIGTERM (then SIGKILL after a grace period) and waits for the exit.
+    public func stop(grace: TimeInterval = 2) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// A peer process that did not start.
+public struct PeerProcessError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Runs a command to completion and returns its standard output; throws with its stderr when it fails.
+@discardableResult
+public func runCommand(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    let errors = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw PeerProcessError(message: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
+    }
+    return String(decoding: output, as: UTF8.self)
+}
+
+/// A fresh temporary directory, removed by the caller with `removeTemporaryDirectory`.
+public func makeTemporaryDirectory(prefix: String = "mcp-test") throws -> String {
+    let path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}

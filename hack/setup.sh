@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on a fresh Debian machine: libcurl's headers, openssl,
+# python3 (test peers). Safe to run again: it installs only what is missing.
+source "$(dirname "$0")/lib.sh"
+require_swift
+apt_install libcurl4-openssl-dev openssl python3 python3-pip pkg-config ca-certificates
+log "prerequisites present"
