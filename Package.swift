@@ -96,13 +96,23 @@ let package = Package(
         // Benchmarks.
         .executableTarget(
             name: "kube-bench",
-            dependencies: ["KubeClient", "KubeTesting"],
+            dependencies: [
+                "KubeClient", "KubeTesting", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Benchmarks/KubeBench"
         ),
         // Tests.
         .testTarget(name: "ControlPlaneHTTPTests", dependencies: ["ControlPlaneHTTP", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTesting", "TestSupport"]),
-        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "KubeTesting", "TestSupport"]),
+        .testTarget(
+            name: "ControllerRuntimeTests",
+            dependencies: [
+                "ControllerRuntime", "KubeTesting", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "MCPGatewayTests", dependencies: ["MCPGateway", "PolicyEngine", "TestSupport"]),
         .testTarget(name: "KubeTestingTests", dependencies: ["KubeClient", "KubeTesting"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], resources: [.copy("Corpus")]),

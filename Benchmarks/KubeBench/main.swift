@@ -9,6 +9,7 @@ import Foundation
 import Hummingbird
 import KubeClient
 import KubeTesting
+import TestSupport
 
 func residentBytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
@@ -17,6 +18,11 @@ func residentBytes() -> Int {
         return kilobytes * 1024
     }
     return 0
+}
+
+/// Prints a child server's address unbuffered, so the parent reads it at once.
+func announce(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 func oneKiBConfigMap(_ index: Int) -> JSONValue {
@@ -32,8 +38,7 @@ func serve(count: Int) async throws {
     server.registerBuiltins()
     server.setHistoryLimit(count + 10)
     for index in 0..<count { server.seed(ConfigMap.resourceType, oneKiBConfigMap(index)) }
-    print(server.baseURL)
-    fflush(stdout)
+    announce(server.baseURL)
     while true { try await Task.sleep(for: .seconds(3600)) }
 }
 
@@ -52,8 +57,7 @@ func replay(count: Int) async throws {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: payload)))
     }
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { channel in
-        print("http://127.0.0.1:\(channel.localAddress?.port ?? 0)")
-        fflush(stdout)
+        announce("http://127.0.0.1:\(channel.localAddress?.port ?? 0)")
     })
     try await app.runService()
 }

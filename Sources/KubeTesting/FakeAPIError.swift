@@ -3,14 +3,18 @@ import KubeClient
 
 /// A failure the fake API server answers with: an HTTP code and the `Status` body the real
 /// kube-apiserver would send for the same situation (messages follow k8s.io/apimachinery).
-struct FakeAPIError: Error, Sendable, Hashable {
+/// The direct-access methods of `FakeAPIServer` (such as `seed`) throw it too.
+public struct FakeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The `Status` body.
-    var status: KubernetesStatus
+    public var status: KubernetesStatus
     /// The `Retry-After` header value in seconds, when the client should wait.
-    var retryAfterSeconds: Int?
+    public var retryAfterSeconds: Int?
 
     /// The HTTP status code.
-    var code: Int { status.code ?? 500 }
+    public var code: Int { status.code ?? 500 }
+
+    /// The status code, reason and message, for test failure output.
+    public var description: String { "\(code) \(status.reason ?? ""): \(status.message ?? "")" }
 
     init(code: Int, reason: String, message: String, details: KubernetesStatus.Details? = nil, retryAfterSeconds: Int? = nil) {
         status = KubernetesStatus(message: message, reason: reason, details: details, code: code)

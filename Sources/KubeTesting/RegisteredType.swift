@@ -11,6 +11,9 @@ struct RegisteredType: Sendable {
     /// list items then omit `apiVersion`/`kind`, strategic merge patch is accepted, and an
     /// immediate DELETE answers with a `Status` rather than the deleted object.
     var builtin: Bool
+    /// Whether an immediate DELETE answers with the deleted object; otherwise with a `Status` of
+    /// `Success` (true for custom resources and pods, false for most built-in types).
+    var returnsDeletedObject: Bool
     /// Whether a PUT without `metadata.resourceVersion` is allowed (true for most built-in types,
     /// false for custom resources and CustomResourceDefinitions).
     var allowUnconditionalUpdate: Bool

@@ -96,7 +96,9 @@ struct StoreCore: Sendable {
             new.setMetadata("generation", .number(Double((old["metadata"]?["generation"]?.intValue ?? 0) + 1)))
         }
         if new.isBeingDeleted, new.metadataFinalizers.isEmpty {
-            return commitRemoval(registration, new, previous: old)
+            // The real store deletes instead of writing; the DELETED event carries the last
+            // stored state (with the finalizer the update removed) at the deletion's version.
+            return commitRemoval(registration, old)
         }
         resourceVersion += 1
         new.setMetadata("resourceVersion", .string(String(resourceVersion)))
@@ -111,13 +113,13 @@ struct StoreCore: Sendable {
 
     /// Removes an object: next resource version, DELETED event with the last state.
     @discardableResult
-    mutating func commitRemoval(_ registration: RegisteredType, _ object: JSONValue, previous: JSONValue? = nil) -> JSONValue {
+    mutating func commitRemoval(_ registration: RegisteredType, _ object: JSONValue) -> JSONValue {
         var object = object
         resourceVersion += 1
         object.setMetadata("resourceVersion", .string(String(resourceVersion)))
         let key = StoreCore.objectKey(registration, namespace: object.metadataNamespace, name: object.metadataName)
         let stored = objects[registration.key]?.removeValue(forKey: key)
-        emit(.deleted, registration, key: key, object: object, previous: previous ?? stored)
+        emit(.deleted, registration, key: key, object: object, previous: stored)
         garbagePending = true
         return object
     }

@@ -27,6 +27,23 @@ struct WatchFrame: Sendable, Hashable {
     /// `ADDED`, `MODIFIED`, `DELETED`, `BOOKMARK` or `ERROR`.
     var type: String
     var object: JSONValue
+    /// Text sent verbatim instead of an event (fault injection).
+    var raw: String?
+
+    init(type: String, object: JSONValue) {
+        self.type = type
+        self.object = object
+    }
+
+    /// A line of arbitrary text.
+    static func garbage(_ text: String) -> WatchFrame {
+        var frame = WatchFrame(type: "", object: .null)
+        frame.raw = text
+        return frame
+    }
 
     var json: JSONValue { .object(["type": .string(type), "object": object]) }
+
+    /// The line as sent, with its newline.
+    var line: String { (raw ?? json.jsonString()) + "\n" }
 }

@@ -229,6 +229,16 @@ private func loadError(_ options: KubeConfigLoader.Options) -> KubeConfigError? 
         #expect(configuration.origin == "kubeconfig \(fixture.path("home/.kube/config")) (context \"main\")")
     }
 
+    @Test func anExplicitContextSkipsInCluster() throws {
+        let fixture = try Fixture()
+        try fixture.write("serviceaccount/token", "t")
+        try fixture.write("home/.kube/config", simpleKubeconfig(server: "https://home:6443", context: "dev"))
+        let environment = ["KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443"]
+        let configuration = try KubeConfigLoader.load(fixture.options(context: "dev", environment: environment))
+        #expect(configuration.server == "https://home:6443")
+        #expect(configuration.origin.hasSuffix("(context \"dev\")"))
+    }
+
     @Test func homeConfigIsTheLastResort() async throws {
         let fixture = try Fixture()
         try fixture.write("home/.kube/config", simpleKubeconfig(server: "https://home:6443", token: "h"))

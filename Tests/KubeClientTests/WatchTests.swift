@@ -73,9 +73,10 @@ import Testing
         while seen.count < 6 {
             let stream = try await client.watch(ConfigMap.self, namespace: "default",
                                                 options: WatchOptions(resourceVersion: version, timeoutSeconds: 10))
+            let round = drops
             let writer = Task {
                 for index in 0..<3 {
-                    _ = try await client.create(configMap("drop-\(drops)-\(index)"))
+                    _ = try await client.create(configMap("drop-\(round)-\(index)"))
                 }
                 server.closeAllWatches()
             }

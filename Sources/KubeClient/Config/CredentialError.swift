@@ -27,6 +27,7 @@ public struct CredentialError: Error, CustomStringConvertible, Sendable {
         /// The exec plugin's configuration asks for something this client cannot do.
         public static let execUnsupported = Code(.execUnsupported)
 
+        /// The code's name, such as `invalidField`: no values, so safe as a metric label.
         public var description: String { base.rawValue }
     }
 
@@ -54,6 +55,8 @@ public struct CredentialError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// One line for the user naming the token file or plugin command at fault (with the plugin's
+    /// exit status and stderr), followed by the plugin's install hint on its own line when it has one.
     public var description: String {
         switch detail {
         case .tokenFileUnreadable(let path, let reason):

@@ -111,20 +111,21 @@ struct ExecInvocation: Sendable {
 
     /// Starts the process and blocks until it exits, draining stdout and stderr concurrently.
     private func execute() throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
         var attempt = 0
-        while true {
+        var started: (process: Process, stdout: Pipe, stderr: Pipe)?
+        while started == nil {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = environment
+            process.standardInput = FileHandle.nullDevice
+            let stdout = Pipe()
+            let stderr = Pipe()
+            process.standardOutput = stdout
+            process.standardError = stderr
             do {
                 try process.run()
-                break
+                started = (process, stdout, stderr)
             } catch where Self.isTextFileBusy(error) && attempt < 5 {
                 // The program was just written and a process forked elsewhere still holds it open
                 // for writing (the fork-exec race Go documents too); it clears within milliseconds.
@@ -135,6 +136,7 @@ struct ExecInvocation: Sendable {
                     commandLine, reason: "cannot start: \(KubeConfigError.reason(error))", installHint: installHint)
             }
         }
+        guard let (process, stdout, stderr) = started else { preconditionFailure("loop exits only when started") }
         let errorOutput = DataBox()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {

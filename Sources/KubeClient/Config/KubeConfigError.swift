@@ -35,6 +35,7 @@ public struct KubeConfigError: Error, CustomStringConvertible, Sendable {
         /// The kubeconfig asks for something this client does not do (auth providers, basic auth).
         public static let unsupported = Code(.unsupported)
 
+        /// The code's name, such as `invalidField`: no values, so safe as a metric label.
         public var description: String { base.rawValue }
     }
 
@@ -69,6 +70,7 @@ public struct KubeConfigError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// One line for the user, naming the file, field, command or path at fault.
     public var description: String {
         switch detail {
         case .nothingFound(let tried):

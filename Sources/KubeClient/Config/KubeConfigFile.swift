@@ -157,9 +157,12 @@ struct KubeConfigFile {
             interactiveMode: interactiveMode)
     }
 
-    /// `path` made absolute against `directory` when relative.
+    /// `path` made absolute against `directory` when relative, with `.`, `..` and `//` removed
+    /// (symbolic links are kept: messages show the path the user wrote).
     static func resolve(_ path: String, against directory: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(path).standardizedFileURL.path
+        let url = path.hasPrefix("/")
+            ? URL(fileURLWithPath: path)
+            : URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(path)
+        return url.standardizedFileURL.path
     }
 }

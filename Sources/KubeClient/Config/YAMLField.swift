@@ -45,7 +45,7 @@ struct YAMLField {
         case .duplicatedKeysInMapping(let duplicates, let context):
             return .yamlSyntax(
                 file: file, line: context.mark.line, column: context.mark.column,
-                problem: "duplicate keys " + duplicates.sorted().joined(separator: ", "))
+                problem: "duplicate key " + duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", "))
         default:
             return .yamlSyntax(file: file, line: nil, column: nil, problem: "\(error)")
         }

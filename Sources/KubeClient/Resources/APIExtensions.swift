@@ -1,7 +1,8 @@
 /// Defines a custom resource type (apiextensions.k8s.io/v1 CustomResourceDefinition).
 public struct CustomResourceDefinition: KubernetesResource, Hashable {
     public static let resourceType = ResourceType(
-        group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false)
+        group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions",
+        kind: "CustomResourceDefinition", namespaced: false)
 
     public var apiVersion: String = "apiextensions.k8s.io/v1"
     public var kind: String = "CustomResourceDefinition"
@@ -19,7 +20,7 @@ public struct CustomResourceDefinition: KubernetesResource, Hashable {
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec, status
     }
 

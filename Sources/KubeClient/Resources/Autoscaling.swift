@@ -1,7 +1,8 @@
 /// Scales a workload on metrics (autoscaling/v2 HorizontalPodAutoscaler).
 public struct HorizontalPodAutoscaler: KubernetesResource, Hashable {
     public static let resourceType = ResourceType(
-        group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler", namespaced: true)
+        group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers",
+        kind: "HorizontalPodAutoscaler", namespaced: true)
 
     public var apiVersion: String = "autoscaling/v2"
     public var kind: String = "HorizontalPodAutoscaler"
@@ -19,7 +20,7 @@ public struct HorizontalPodAutoscaler: KubernetesResource, Hashable {
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec, status
     }
 
@@ -244,7 +245,7 @@ public struct Scale: Codable, Sendable, Hashable {
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec, status
     }
 

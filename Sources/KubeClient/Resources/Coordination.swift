@@ -13,7 +13,7 @@ public struct Lease: KubernetesResource, Hashable {
         self.spec = spec
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec
     }
 

@@ -17,7 +17,7 @@ public struct Namespace: KubernetesResource, Hashable {
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec, status
     }
 
@@ -81,7 +81,7 @@ public struct ConfigMap: KubernetesResource, Hashable {
         self.immutable = immutable
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, data, binaryData, immutable
     }
 
@@ -128,7 +128,7 @@ public struct Secret: KubernetesResource, Hashable {
         self.immutable = immutable
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, type, data, stringData, immutable
     }
 
@@ -184,7 +184,7 @@ public struct ServiceAccount: KubernetesResource, Hashable {
         self.secrets = secrets
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, automountServiceAccountToken, imagePullSecrets, secrets
     }
 

@@ -24,7 +24,7 @@ public struct EndpointSlice: KubernetesResource, Hashable {
         self.ports = ports
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, addressType, endpoints, ports
     }
 

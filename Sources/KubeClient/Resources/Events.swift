@@ -66,8 +66,10 @@ public struct Event: KubernetesResource, Hashable {
         self.deprecatedCount = deprecatedCount
     }
 
-    enum CodingKeys: String, CodingKey {
-        case apiVersion, kind, metadata, eventTime, series, reportingController, reportingInstance, action, reason, regarding, related, note, type, deprecatedSource, deprecatedFirstTimestamp, deprecatedLastTimestamp, deprecatedCount
+    private enum CodingKeys: String, CodingKey {
+        case apiVersion, kind, metadata, eventTime, series, reportingController, reportingInstance, action, reason,
+            regarding, related, note, type, deprecatedSource, deprecatedFirstTimestamp, deprecatedLastTimestamp,
+            deprecatedCount
     }
 
     /// Decodes the object, tolerating a missing `apiVersion`, `kind` or `metadata`.

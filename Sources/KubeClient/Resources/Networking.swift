@@ -13,7 +13,7 @@ public struct NetworkPolicy: KubernetesResource, Hashable {
         self.spec = spec
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec
     }
 

@@ -20,7 +20,7 @@ public struct PodDisruptionBudget: KubernetesResource, Hashable {
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec, status
     }
 

@@ -4,13 +4,13 @@ import Foundation
 /// `Time` (RFC 3339 in UTC, whole seconds: `2024-05-01T12:00:00Z`) and `MicroTime` (six fractional
 /// digits: `2024-05-01T12:00:00.123456Z`, used by Lease and events.k8s.io Event).
 public enum KubeTime {
-    /// `date` as a `Time` string, truncated to the second.
+    /// `date` as a `Time` string, without the fraction of a second.
     public static func string(from date: Date) -> String {
         let (seconds, _) = split(date)
         return format(seconds: seconds, micros: nil)
     }
 
-    /// `date` as a `MicroTime` string, truncated to the microsecond.
+    /// `date` as a `MicroTime` string, to the microsecond.
     public static func microString(from date: Date) -> String {
         let (seconds, micros) = split(date)
         return format(seconds: seconds, micros: micros)
@@ -75,17 +75,13 @@ public enum KubeTime {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    /// Whole seconds since 1970 and the microseconds past them, truncated (as the Go client does).
+    /// Whole seconds since 1970 and the microseconds past them. `Date` is a `Double`, off by up to a
+    /// few tenths of a microsecond for current times, so this rounds to the nearest microsecond
+    /// rather than truncating as Go does: a parsed MicroTime then formats back to the same string.
     private static func split(_ date: Date) -> (seconds: Int, micros: Int) {
-        let interval = date.timeIntervalSince1970
-        var seconds = interval.rounded(.down)
-        // Round to the nanosecond first, so 0.123457 stored as 0.1234569999… still gives 123457.
-        var nanos = Int(((interval - seconds) * 1_000_000_000).rounded())
-        if nanos >= 1_000_000_000 {
-            nanos -= 1_000_000_000
-            seconds += 1
-        }
-        return (Int(seconds), nanos / 1000)
+        let total = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = total >= 0 ? total / 1_000_000 : (total - 999_999) / 1_000_000
+        return (seconds, total - seconds * 1_000_000)
     }
 
     private static func format(seconds: Int, micros: Int?) -> String {

@@ -15,7 +15,7 @@ public struct Deployment: KubernetesResource, Hashable {
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey {
         case apiVersion, kind, metadata, spec, status
     }
 

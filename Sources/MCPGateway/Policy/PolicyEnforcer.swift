@@ -1,0 +1,28 @@
+/// The compiled policy as the gateway consults it on every message. Implementations are immutable
+/// snapshots (rate-limit buckets aside, which must be safe to use from any thread); the gateway
+/// swaps whole snapshots and a request keeps the one it started with.
+public protocol PolicyEnforcer: Sendable {
+    /// Whether a client at `clientIP` may connect at all (network allow/deny, threat intel).
+    func checkConnection(clientIP: String?) -> PolicyDecision
+    /// Whether `origin`'s identity may use the server (anonymous callers only when allowed).
+    func checkIdentity(_ origin: RequestOrigin) -> PolicyDecision
+    /// Whether `origin` may call `tool` (the name the client sees) with `arguments`: authorization,
+    /// rate limits and input validation, in that order.
+    func checkToolCall(tool: String, arguments: JSONValue?, origin: RequestOrigin) -> PolicyDecision
+    /// Whether `tool` appears in `origin`'s `tools/list`.
+    func isToolVisible(_ tool: String, origin: RequestOrigin) -> Bool
+    /// A tool result with the output-redaction patterns applied.
+    func redact(toolResult: JSONValue) -> JSONValue
+}
+
+/// A policy that allows everything and changes nothing: the gateway's state before any policy is
+/// loaded in tests, and a stand-in where no policy engine is wired.
+public struct AllowAllPolicyEnforcer: PolicyEnforcer {
+    /// The allow-all policy.
+    public init() {}
+    public func checkConnection(clientIP: String?) -> PolicyDecision { .allow }
+    public func checkIdentity(_ origin: RequestOrigin) -> PolicyDecision { .allow }
+    public func checkToolCall(tool: String, arguments: JSONValue?, origin: RequestOrigin) -> PolicyDecision { .allow }
+    public func isToolVisible(_ tool: String, origin: RequestOrigin) -> Bool { true }
+    public func redact(toolResult: JSONValue) -> JSONValue { toolResult }
+}

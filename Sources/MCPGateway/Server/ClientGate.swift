@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The checks every client request passes before it reaches a session, in order: the Origin
+/// allow-list, a loaded policy, the network policy for the client's address, the credentials, and
+/// whether the policy admits that identity. A refusal is an HTTP answer.
+struct ClientGate: Sendable {
+    let allowedOrigins: [String]
+    let authenticator: Authenticator
+    let policyStore: PolicyStore
+    let metrics: GatewayMetrics
+
+    /// The origin of an admitted request, or the HTTP answer refusing it.
+    func admit(_ request: Request, context: GatewayRequestContext) async -> Result<RequestOrigin, GateRefusal> {
+        if let origin = request.headers[.origin], !isAllowed(origin: origin) {
+            return .failure(GateRefusal(HTTPReplies.error(.forbidden, code: JSONRPCError.invalidRequestCode, message: "Origin not allowed")))
+        }
+        guard let snapshot = policyStore.current else {
+            return .failure(GateRefusal(HTTPReplies.error(.serviceUnavailable, code: JSONRPCError.sessionErrorCode, message: "No policy loaded yet")))
+        }
+        let enforcer = snapshot.enforcer
+        let clientIP = context.clientIP
+        let connection = enforcer.checkConnection(clientIP: clientIP)
+        metrics.recordDecision(connection, stage: "connection")
+        if let refusal = refusal(for: connection) { return .failure(refusal) }
+        let authenticated = await authenticator.authenticate(
+            authorization: request.headers[.authorization], apiKey: request.headers[HTTPReplies.apiKeyHeader])
+        let identity: CallerIdentity
+        switch authenticated {
+        case .success(let value): identity = value
+        case .failure(let failure):
+            metrics.recordDecision(.deny(rule: "authentication", reason: failure.reason), stage: "identity")
+            return .failure(GateRefusal(HTTPReplies.error(.unauthorized, code: JSONRPCError.policyDeniedCode, message: "Unauthorized: \(failure.reason)",
+                                                          headers: [.wwwAuthenticate: "Bearer"])))
+        }
+        let origin = RequestOrigin(clientIP: clientIP, identity: identity)
+        let decision = enforcer.checkIdentity(origin)
+        metrics.recordDecision(decision, stage: "identity")
+        if let refusal = refusal(for: decision) { return .failure(refusal) }
+        return .success(origin)
+    }
+
+    private func refusal(for decision: PolicyDecision) -> GateRefusal? {
+        guard let error = decision.jsonRPCError else { return nil }
+        let body = JSONRPCMessage.errorResponse(id: nil, error: error).json
+        if case .rateLimited(_, let retryAfter) = decision {
+            let seconds = max(1, Int(retryAfter.rounded(.up)))
+            return GateRefusal(HTTPReplies.json(body, status: .tooManyRequests, headers: [.retryAfter: String(seconds)]))
+        }
+        return GateRefusal(HTTPReplies.json(body, status: .forbidden))
+    }
+
+    /// Localhost origins are always allowed; others only when listed (`*` lists every origin).
+    func isAllowed(origin: String) -> Bool {
+        if allowedOrigins.contains("*") || allowedOrigins.contains(origin) { return true }
+        guard let host = URLComponents(string: origin)?.host?.lowercased() else { return false }
+        return host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]" || host.hasSuffix(".localhost")
+    }
+}
+
+/// A request the gate refused, with the answer to send.
+struct GateRefusal: Error {
+    let response: Response
+    init(_ response: Response) { self.response = response }
+}

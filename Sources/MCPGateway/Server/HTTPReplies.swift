@@ -1,0 +1,66 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Builders for the gateway's HTTP answers: JSON-RPC bodies, plain errors, and SSE streams fed from
+/// a session's outbox.
+enum HTTPReplies {
+    static let sessionIDHeader = HTTPField.Name("Mcp-Session-Id")!
+    static let protocolVersionHeader = HTTPField.Name("MCP-Protocol-Version")!
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
+    static let keepAliveInterval: Duration = .seconds(10)
+
+    /// A JSON body.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.renderedBytes())))
+    }
+
+    /// An HTTP error whose body is a JSON-RPC error response with a null id.
+    static func error(_ status: HTTPResponse.Status, code: Int, message: String, headers: HTTPFields = [:]) -> Response {
+        json(JSONRPCMessage.errorResponse(id: nil, error: JSONRPCError(code: code, message: message)).json, status: status, headers: headers)
+    }
+
+    /// 200 with a JSON-RPC message or batch of messages, as JSON or as one SSE stream.
+    static func messages(_ messages: [JSONRPCMessage], batch: Bool, asEventStream: Bool, headers: HTTPFields = [:]) -> Response {
+        let value: JSONValue = batch ? .array(messages.map(\.json)) : (messages.first?.json ?? .null)
+        guard asEventStream else { return json(value, headers: headers) }
+        var headers = headers
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let text = messages.map { SSEEvent(event: "message", data: $0.json.renderedString).wireFormat }.joined()
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A `text/event-stream` that first sends `preamble`, then every message of `outbox` as a
+    /// `message` event, with keep-alive comments while idle; `onEnd` runs when the stream stops.
+    static func eventStream(outbox: SessionOutbox, preamble: [SSEEvent] = [], headers: HTTPFields = [:],
+                            onEnd: @escaping @Sendable () async -> Void) -> Response {
+        var headers = headers
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let body = ResponseBody { writer in
+            defer { outbox.detach() }
+            do {
+                for event in preamble { try await writer.write(ByteBuffer(string: event.wireFormat)) }
+                streaming: while true {
+                    switch await outbox.next(timeout: keepAliveInterval) {
+                    case .message(let message):
+                        try await writer.write(ByteBuffer(string: SSEEvent(data: message.json.renderedString).wireFormat))
+                    case .idle:
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    case .finished:
+                        break streaming
+                    }
+                }
+                try await writer.finish(nil)
+            } catch {
+                // The client went away.
+            }
+            outbox.detach()
+            await onEnd()
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

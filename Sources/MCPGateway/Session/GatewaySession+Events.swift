@@ -1,0 +1,89 @@
+extension GatewaySession {
+    private static let clientCapabilityFor: [String: String] = [
+        "sampling/createMessage": "sampling",
+        "elicitation/create": "elicitation",
+        "roots/list": "roots",
+    ]
+
+    /// Relays what an upstream sent on its own to the client, remapping ids and progress tokens.
+    func upstreamEvent(from upstream: String, _ event: UpstreamEvent) async {
+        switch event {
+        case .notification(let method, let params):
+            relayNotification(from: upstream, method: method, params: params)
+        case .request(let upstreamID, let method, let params):
+            if method == "ping" {
+                await connection(named: upstream)?.respond(to: upstreamID, with: .success([:]))
+                return
+            }
+            if let capability = Self.clientCapabilityFor[method], clientCapabilities[capability] == nil {
+                await connection(named: upstream)?.respond(
+                    to: upstreamID, with: .failure(JSONRPCError(code: JSONRPCError.methodNotFoundCode, message: "The client does not support \(method)")))
+                return
+            }
+            let gatewayID = serverRequests.assign(original: upstreamID, context: upstream)
+            serverRequestIDs[key(upstream, upstreamID)] = gatewayID
+            outbox.send(.request(id: gatewayID, method: method, params: params))
+        case .closed(let error):
+            if upstream.isEmpty {
+                fail(error)
+            } else {
+                downPlugins.insert(upstream)
+                metrics?.recordUpstreamFailure(upstream, reason: error.shortDescription)
+            }
+        }
+    }
+
+    private func relayNotification(from upstream: String, method: String, params: JSONValue?) {
+        switch method {
+        case "notifications/progress":
+            guard let token = params?["progressToken"], let clientToken = progressTokens[token] else { return }
+            var params = params
+            params?["progressToken"] = clientToken
+            outbox.send(.notification(method: method, params: params))
+        case "notifications/cancelled":
+            guard let raw = params?["requestId"], let upstreamID = JSONRPCID(raw),
+                  let gatewayID = serverRequestIDs.removeValue(forKey: key(upstream, upstreamID))
+            else { return }
+            _ = serverRequests.resolve(gatewayID)
+            var params = params
+            params?["requestId"] = gatewayID.json
+            outbox.send(.notification(method: method, params: params))
+        case "notifications/tools/list_changed", "notifications/message":
+            outbox.send(.notification(method: method, params: params))
+        default:
+            // Resource and prompt notifications describe the main server's resources and prompts only.
+            if upstream.isEmpty { outbox.send(.notification(method: method, params: params)) }
+        }
+    }
+
+    /// Handles a notification from the client.
+    func clientNotification(method: String, params: JSONValue?) async {
+        switch method {
+        case "notifications/initialized":
+            break
+        case "notifications/cancelled":
+            if let raw = params?["requestId"], let requestID = JSONRPCID(raw) { cancelInFlight(requestID) }
+        case "notifications/roots/list_changed":
+            await main.notify(method: method, params: params)
+            for plugin in plugins.values { await plugin.notify(method: method, params: params) }
+        default:
+            await main.notify(method: method, params: params)
+        }
+    }
+
+    /// Routes the client's answer to a server-to-client request back to the upstream that asked.
+    func clientAnswer(_ gatewayID: JSONRPCID, _ result: Result<JSONValue, JSONRPCError>) async {
+        guard let entry = serverRequests.resolve(gatewayID), let upstreamID = entry.original else {
+            logger.debug("client answered an unknown request", metadata: ["id": "\(gatewayID)"])
+            return
+        }
+        serverRequestIDs[key(entry.context, upstreamID)] = nil
+        await connection(named: entry.context)?.respond(to: upstreamID, with: result)
+    }
+
+    private func connection(named name: String) -> UpstreamConnection? {
+        name.isEmpty ? main : plugins[name]
+    }
+
+    private func key(_ upstream: String, _ id: JSONRPCID) -> String { "\(upstream)\u{0}\(id)" }
+}

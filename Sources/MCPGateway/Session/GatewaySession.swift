@@ -1,0 +1,188 @@
+import Logging
+
+/// One client's MCP session through the gateway. To the client it is the MCP server; to each
+/// upstream (the main server and every plugin) it is an MCP client with a connection of its own.
+/// It answers `initialize` from the upstreams' handshakes, aggregates and routes tools, forwards the
+/// rest to the main server, and carries notifications and server-to-client requests both ways with
+/// remapped ids. Every request is checked against the policy snapshot current when it started.
+public actor GatewaySession {
+    /// The `Mcp-Session-Id` (or SSE `sessionId`) the client uses.
+    public nonisolated let id: String
+    /// What the session sends the client outside request answers.
+    public nonisolated let outbox = SessionOutbox()
+
+    let main: UpstreamConnection
+    let plugins: [String: UpstreamConnection]
+    let routing: ToolRouting
+    let policyStore: PolicyStore
+    let metrics: GatewayMetrics?
+    let logger: Logger
+    private let clock = ContinuousClock()
+    private let onFailure: @Sendable (String) -> Void
+
+    /// The protocol version agreed with the client in `initialize`.
+    public private(set) var protocolVersion: String?
+    var clientCapabilities: JSONValue = [:]
+    /// Set when the main upstream is gone; every later request fails.
+    public private(set) var failure: UpstreamError?
+    private var closed = false
+    private var lastActivity: ContinuousClock.Instant
+    private var inFlight: [JSONRPCID: Task<JSONRPCMessage, Never>] = [:]
+    var serverRequests = IDRemapper<String>(firstID: 1)
+    var serverRequestIDs: [String: JSONRPCID] = [:]
+    var progressTokens: [JSONValue: JSONValue] = [:]
+    var nextProgressToken: Int64 = 1
+    var downPlugins: Set<String> = []
+    var listedTools: [JSONValue]?
+    var visibleTools: Set<String>?
+    var listOrigin: RequestOrigin?
+    private var eventTasks: [Task<Void, Never>] = []
+
+    /// A session over already initialized upstreams; `onFailure` is called with the session id when
+    /// the main upstream dies.
+    public init(id: String, main: UpstreamConnection, plugins: [String: UpstreamConnection], routing: ToolRouting,
+                policyStore: PolicyStore, metrics: GatewayMetrics?, logger: Logger,
+                onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.id = id
+        self.main = main
+        self.plugins = plugins
+        self.routing = routing
+        self.policyStore = policyStore
+        self.metrics = metrics
+        var logger = logger
+        logger[metadataKey: "session"] = "\(id)"
+        self.logger = logger
+        self.onFailure = onFailure
+        lastActivity = ContinuousClock.now
+    }
+
+    /// Starts relaying the upstreams' notifications and requests to the client.
+    public func start() {
+        guard eventTasks.isEmpty else { return }
+        for (name, connection) in [("", main)] + plugins.map({ ($0.key, $0.value) }) {
+            eventTasks.append(Task { [weak self] in
+                for await event in connection.events {
+                    guard let self else { return }
+                    await self.upstreamEvent(from: name, event)
+                }
+            })
+        }
+    }
+
+    /// The last time the client sent something, or now while a stream is attached.
+    public var idleSince: ContinuousClock.Instant {
+        if outbox.isAttached || !inFlight.isEmpty { return clock.now }
+        return lastActivity
+    }
+
+    /// Handles one message from the client and returns the answer, if the message is a request.
+    public func handle(_ message: JSONRPCMessage, origin: RequestOrigin) async -> JSONRPCMessage? {
+        lastActivity = clock.now
+        switch message {
+        case .request(let requestID, let method, let params):
+            if closed { return .errorResponse(id: requestID, error: JSONRPCError(code: JSONRPCError.sessionErrorCode, message: "Session closed")) }
+            if let failure { return .errorResponse(id: requestID, error: .upstreamUnavailable(failure.shortDescription)) }
+            let task = Task { await self.dispatch(id: requestID, method: method, params: params, origin: origin) }
+            inFlight[requestID] = task
+            let answer = await task.value
+            inFlight[requestID] = nil
+            lastActivity = clock.now
+            return answer
+        case .notification(let method, let params):
+            await clientNotification(method: method, params: params)
+            return nil
+        case .response(let responseID, let result):
+            await clientAnswer(responseID, .success(result))
+            return nil
+        case .errorResponse(let responseID, let error):
+            if let responseID { await clientAnswer(responseID, .failure(error)) }
+            return nil
+        }
+    }
+
+    private func dispatch(id requestID: JSONRPCID, method: String, params: JSONValue?, origin: RequestOrigin) async -> JSONRPCMessage {
+        let started = clock.now
+        let result: Result<JSONValue, JSONRPCError>
+        if let snapshot = policyStore.current {
+            let enforcer = snapshot.enforcer
+            switch method {
+            case "initialize": result = await initializeResult(params: params)
+            case "ping": result = .success([:])
+            case "tools/list": result = await listTools(origin: origin, enforcer: enforcer)
+            case "tools/call": result = await callTool(params: params, origin: origin, enforcer: enforcer)
+            case "logging/setLevel":
+                for plugin in plugins.values { _ = await plugin.call(method: method, params: params) }
+                result = await forward(to: main, method: method, params: params)
+            default: result = await forward(to: main, method: method, params: params)
+            }
+        } else {
+            result = .failure(JSONRPCError(code: JSONRPCError.sessionErrorCode, message: "No policy loaded yet"))
+        }
+        let outcome: String
+        switch result {
+        case .success: outcome = "ok"
+        case .failure(let error): outcome = error.code == JSONRPCError.policyDeniedCode ? "denied" : "error"
+        }
+        metrics?.recordRequest(method: method, outcome: outcome, duration: clock.now - started)
+        switch result {
+        case .success(let value): return .response(id: requestID, result: value)
+        case .failure(let error): return .errorResponse(id: requestID, error: error)
+        }
+    }
+
+    private func initializeResult(params: JSONValue?) async -> Result<JSONValue, JSONRPCError> {
+        guard protocolVersion == nil else { return .failure(.invalidRequest("the session is already initialized")) }
+        let version = MCPProtocolVersions.negotiate(params?["protocolVersion"]?.stringValue)
+        protocolVersion = version
+        clientCapabilities = params?["capabilities"] ?? [:]
+        let upstream = await main.initializeResult ?? [:]
+        var capabilities = upstream["capabilities"]?.objectValue ?? [:]
+        if capabilities["tools"] != nil || !plugins.isEmpty { capabilities["tools"] = ["listChanged": true] }
+        var result: [String: JSONValue] = [
+            "protocolVersion": .string(version),
+            "capabilities": .object(capabilities),
+            "serverInfo": ["name": "mcp-gateway", "version": .string(GatewayVersion.current)],
+        ]
+        if let instructions = upstream["instructions"] { result["instructions"] = instructions }
+        return .success(.object(result))
+    }
+
+    /// Sends a request to `upstream`, with the client's progress token swapped for one of the gateway's.
+    func forward(to upstream: UpstreamConnection, method: String, params: JSONValue?) async -> Result<JSONValue, JSONRPCError> {
+        var params = params
+        var gatewayToken: JSONValue?
+        if let clientToken = params?["_meta"]?["progressToken"] {
+            let token = JSONValue.string("gw-progress-\(nextProgressToken)")
+            nextProgressToken += 1
+            progressTokens[token] = clientToken
+            params?["_meta"]?["progressToken"] = token
+            gatewayToken = token
+        }
+        let result = await upstream.call(method: method, params: params)
+        if let gatewayToken { progressTokens[gatewayToken] = nil }
+        return result
+    }
+
+    /// Ends the session: in-flight requests are cancelled, upstreams closed, the client's stream ended.
+    public func close() async {
+        guard !closed else { return }
+        closed = true
+        for task in inFlight.values { task.cancel() }
+        for task in eventTasks { task.cancel() }
+        outbox.finish()
+        await main.close()
+        for plugin in plugins.values { await plugin.close() }
+    }
+
+    func cancelInFlight(_ requestID: JSONRPCID) {
+        inFlight[requestID]?.cancel()
+    }
+
+    func fail(_ error: UpstreamError) {
+        guard failure == nil, !closed else { return }
+        failure = error
+        logger.warning("session failed: main upstream lost", metadata: ["reason": "\(error)"])
+        metrics?.recordUpstreamFailure("main", reason: error.shortDescription)
+        onFailure(id)
+    }
+}

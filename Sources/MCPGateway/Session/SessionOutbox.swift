@@ -1,0 +1,125 @@
+import NIOConcurrencyHelpers
+
+/// The messages a session sends to its client outside the answer to a request (notifications,
+/// server-to-client requests, and on the HTTP+SSE transport every answer). One consumer at a time
+/// — the GET stream, the SSE stream or the WebSocket — takes them in order; while none is attached
+/// the newest `capacity` messages wait.
+public final class SessionOutbox: Sendable {
+    private let state: NIOLockedValueBox<State>
+    private let capacity: Int
+
+    private struct State {
+        var buffer: [JSONRPCMessage] = []
+        var waiter: CheckedContinuation<JSONRPCMessage?, Never>?
+        var cancelPending = false
+        var attached = false
+        var finished = false
+    }
+
+    /// An outbox holding at most `capacity` undelivered messages (older ones are dropped).
+    public init(capacity: Int = 1024) {
+        self.capacity = capacity
+        state = NIOLockedValueBox(State())
+    }
+
+    /// Queues `message` for the client.
+    public func send(_ message: JSONRPCMessage) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<JSONRPCMessage?, Never>? in
+            guard !state.finished else { return nil }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.buffer.append(message)
+            if state.buffer.count > capacity { state.buffer.removeFirst(state.buffer.count - capacity) }
+            return nil
+        }
+        waiter?.resume(returning: message)
+    }
+
+    /// Claims the outbox for one consumer; false when another holds it or the session ended.
+    public func attach() -> Bool {
+        state.withLockedValue { state in
+            guard !state.attached, !state.finished else { return false }
+            state.attached = true
+            state.cancelPending = false
+            return true
+        }
+    }
+
+    /// Releases the outbox so another consumer may attach.
+    public func detach() {
+        state.withLockedValue { $0.attached = false }
+    }
+
+    /// Whether a consumer is attached.
+    public var isAttached: Bool { state.withLockedValue { $0.attached } }
+
+    /// The next message; nil when the session ended or the waiting task was cancelled.
+    public func next() async -> JSONRPCMessage? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<JSONRPCMessage?, Never>) in
+                let immediate = state.withLockedValue { state -> JSONRPCMessage?? in
+                    if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
+                    if state.finished || state.cancelPending {
+                        state.cancelPending = false
+                        return .some(nil)
+                    }
+                    state.waiter = continuation
+                    return .none
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let waiter = state.withLockedValue { state -> CheckedContinuation<JSONRPCMessage?, Never>? in
+                guard let waiter = state.waiter else {
+                    state.cancelPending = true
+                    return nil
+                }
+                state.waiter = nil
+                return waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Waits at most `timeout` for the next message: `.message`, `.finished`, or `.idle`.
+    public func next(timeout: Duration) async -> OutboxWait {
+        await withTaskGroup(of: OutboxWait.self) { group in
+            group.addTask {
+                if let message = await self.next() { return .message(message) }
+                return Task.isCancelled ? .idle : .finished
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return .idle
+            }
+            let first = await group.next() ?? .finished
+            group.cancelAll()
+            // A message that raced the timeout is not lost: the cancelled `next()` may still have
+            // taken one, so collect it.
+            if case .idle = first, let second = await group.next(), case .message = second { return second }
+            return first
+        }
+    }
+
+    /// Ends the outbox: the consumer gets nil.
+    public func finish() {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<JSONRPCMessage?, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+}
+
+/// What waiting on an outbox with a timeout found.
+public enum OutboxWait: Sendable {
+    /// A message to deliver.
+    case message(JSONRPCMessage)
+    /// Nothing within the timeout (time for a keep-alive).
+    case idle
+    /// The session ended.
+    case finished
+}

@@ -1,0 +1,127 @@
+import Logging
+
+/// The open sessions by id. It builds each session's upstreams (the main one from the warm pool,
+/// plugins connected fresh), expires idle sessions, drops sessions whose main upstream died, and
+/// tells every session when the policy changes.
+public actor SessionRegistry {
+    private var sessions: [String: GatewaySession] = [:]
+    private let pool: WarmPool
+    private let plugins: [PluginSpec]
+    private let factory: UpstreamFactory
+    private let policyStore: PolicyStore
+    private let metrics: GatewayMetrics?
+    private let logger: Logger
+    private let idleTimeout: Duration
+    private var observerToken: Int?
+
+    /// A registry whose sessions use `pool` for the main upstream and connect to `plugins`.
+    public init(pool: WarmPool, plugins: [PluginSpec], factory: UpstreamFactory, policyStore: PolicyStore,
+                metrics: GatewayMetrics?, idleTimeout: Duration, logger: Logger) {
+        self.pool = pool
+        self.plugins = plugins
+        self.factory = factory
+        self.policyStore = policyStore
+        self.metrics = metrics
+        self.idleTimeout = idleTimeout
+        self.logger = logger
+    }
+
+    /// The number of open sessions.
+    public var count: Int { sessions.count }
+
+    /// The session with `id`, if it is open.
+    public func session(id: String) -> GatewaySession? { sessions[id] }
+
+    /// Opens a session: takes a main upstream, connects the plugins, and registers it.
+    /// - Throws: `UpstreamError` when the main upstream cannot be had.
+    public func createSession() async throws -> GatewaySession {
+        let main: UpstreamConnection
+        do {
+            main = try await pool.take()
+            metrics?.setUpstreamUp("main", true)
+        } catch {
+            metrics?.setUpstreamUp("main", false)
+            metrics?.recordUpstreamFailure("main", reason: (error as? UpstreamError)?.shortDescription ?? "error")
+            throw error
+        }
+        let factory = self.factory
+        let metrics = self.metrics
+        let logger = self.logger
+        let connected = await withTaskGroup(of: (String, UpstreamConnection?).self) { group in
+            for plugin in plugins {
+                group.addTask {
+                    do {
+                        let connection = try await factory.connect(name: plugin.name, spec: plugin.upstream)
+                        metrics?.setUpstreamUp(plugin.name, true)
+                        return (plugin.name, connection)
+                    } catch {
+                        logger.warning("plugin failed to connect", metadata: ["plugin": "\(plugin.name)", "error": "\(error)"])
+                        metrics?.setUpstreamUp(plugin.name, false)
+                        metrics?.recordUpstreamFailure(plugin.name, reason: (error as? UpstreamError)?.shortDescription ?? "error")
+                        return (plugin.name, nil)
+                    }
+                }
+            }
+            var result: [String: UpstreamConnection] = [:]
+            for await (name, connection) in group { if let connection { result[name] = connection } }
+            return result
+        }
+        let id = Self.makeSessionID()
+        let session = GatewaySession(
+            id: id, main: main, plugins: connected, routing: ToolRouting(pluginNames: plugins.map(\.name)),
+            policyStore: policyStore, metrics: metrics, logger: logger,
+            onFailure: { [weak self] id in Task { await self?.remove(id: id) } })
+        await session.start()
+        sessions[id] = session
+        metrics?.setSessions(sessions.count)
+        if observerToken == nil {
+            observerToken = policyStore.addObserver { [weak self] snapshot in
+                Task { await self?.policyChanged(to: snapshot) }
+            }
+        }
+        return session
+    }
+
+    /// Closes and forgets the session with `id`.
+    public func remove(id: String) async {
+        guard let session = sessions.removeValue(forKey: id) else { return }
+        metrics?.setSessions(sessions.count)
+        await session.close()
+    }
+
+    /// Closes sessions idle for longer than the timeout.
+    public func expireIdleSessions(now: ContinuousClock.Instant = .now) async {
+        for (id, session) in sessions where now - (await session.idleSince) > idleTimeout {
+            logger.info("session expired", metadata: ["session": "\(id)"])
+            await remove(id: id)
+        }
+    }
+
+    /// Runs the expiry sweep until cancelled.
+    public func runExpiry() async {
+        let interval = min(idleTimeout / 4, .seconds(5))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: max(interval, .milliseconds(50)))
+            await expireIdleSessions()
+        }
+    }
+
+    /// Closes every session and the warm pool.
+    public func shutdown() async {
+        if let observerToken { policyStore.removeObserver(observerToken) }
+        for id in Array(sessions.keys) { await remove(id: id) }
+        await pool.shutdown()
+    }
+
+    private func policyChanged(to snapshot: PolicySnapshot) async {
+        for session in sessions.values { await session.policyChanged(to: snapshot) }
+    }
+
+    private static func makeSessionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let hex = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// An upstream MCP server run as a child process: newline-delimited JSON-RPC on its stdin and
+/// stdout, its stderr copied to the log line by line. `close()` ends the process (SIGTERM, then
+/// SIGKILL after a grace period).
+public final class StdioTransport: UpstreamTransport {
+    /// What to run.
+    public let command: [String]
+    private let environment: [String: String]?
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State())
+    private let writeQueue = DispatchQueue(label: "mcp-gateway.stdio.write")
+
+    private struct State {
+        var process: Process?
+        var stdin: FileHandle?
+        var closed = false
+    }
+
+    /// A transport that will run `command` (the executable, looked up on PATH, then its arguments).
+    public init(command: [String], environment: [String: String]? = nil, logger: Logger) {
+        self.command = command
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// The child's process id while it runs (tests kill it to simulate a crash).
+    public var processIdentifier: Int32? {
+        state.withLockedValue { $0.process?.isRunning == true ? $0.process?.processIdentifier : nil }
+    }
+
+    public func start() async throws -> AsyncStream<JSONRPCMessage> {
+        guard let executable = command.first else { throw UpstreamError.launchFailed("no command given") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + command.dropFirst()
+        if let environment { process.environment = environment }
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        let (stream, continuation) = AsyncStream<JSONRPCMessage>.makeStream(bufferingPolicy: .unbounded)
+        do {
+            try process.run()
+        } catch {
+            throw UpstreamError.launchFailed("\(command.joined(separator: " ")): \(error)")
+        }
+        let alreadyClosed = state.withLockedValue { state -> Bool in
+            state.process = process
+            state.stdin = input.fileHandleForWriting
+            return state.closed
+        }
+        if alreadyClosed { Self.stop(process) }
+        let logger = self.logger
+        let pid = process.processIdentifier
+        Self.readLines(from: output.fileHandleForReading, name: "stdout \(pid)") { line in
+            Self.decode(line, logger: logger).forEach { continuation.yield($0) }
+        } onEnd: {
+            continuation.finish()
+        }
+        Self.readLines(from: errors.fileHandleForReading, name: "stderr \(pid)") { line in
+            logger.info("upstream stderr", metadata: ["pid": "\(pid)", "line": "\(String(decoding: line, as: UTF8.self))"])
+        } onEnd: {}
+        return stream
+    }
+
+    public func send(_ message: JSONRPCMessage) async throws {
+        guard let handle = state.withLockedValue({ $0.closed ? nil : $0.stdin }) else { throw UpstreamError.closed }
+        var bytes = message.renderedBytes()
+        bytes.append(0x0A)
+        let data = Data(bytes)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            writeQueue.async {
+                do {
+                    try handle.write(contentsOf: data)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: UpstreamError.exited("write failed: \(error)"))
+                }
+            }
+        }
+    }
+
+    public func close() async {
+        let (process, stdin) = state.withLockedValue { state -> (Process?, FileHandle?) in
+            state.closed = true
+            defer { state.stdin = nil }
+            return (state.process, state.stdin)
+        }
+        try? stdin?.close()
+        guard let process else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                Self.stop(process)
+                continuation.resume()
+            }
+        }
+    }
+
+    private static func stop(_ process: Process, grace: TimeInterval = 2) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Reads `handle` on a thread of its own until end of file, calling `onLine` for each line.
+    private static func readLines(from handle: FileHandle, name: String,
+                                  onLine: @escaping @Sendable ([UInt8]) -> Void,
+                                  onEnd: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            let descriptor = handle.fileDescriptor
+            var buffer: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { break }
+                buffer.append(contentsOf: chunk[0..<count])
+                var start = 0
+                while let newline = buffer[start...].firstIndex(of: 0x0A) {
+                    let line = Array(buffer[start..<newline])
+                    start = newline + 1
+                    if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { onLine(line) }
+                }
+                buffer.removeFirst(start)
+                // A peer that never sends a newline cannot make us hold unbounded memory.
+                if buffer.count > 64 << 20 { buffer.removeAll() }
+            }
+            if !buffer.isEmpty { onLine(buffer) }
+            try? handle.close()
+            onEnd()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    private static func decode(_ line: [UInt8], logger: Logger) -> [JSONRPCMessage] {
+        guard let json = try? JSONValue(parsing: line) else {
+            logger.warning("upstream wrote a line that is not JSON", metadata: ["bytes": "\(line.count)"])
+            return []
+        }
+        let values = json.arrayValue ?? [json]
+        return values.compactMap { value in
+            do {
+                return try JSONRPCMessage(json: value)
+            } catch {
+                logger.warning("upstream wrote an invalid JSON-RPC message", metadata: ["reason": "\(error)"])
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import NIOConcurrencyHelpers
+
+@testable import MCPGateway
+
+/// An in-process upstream MCP server: answers initialize, tools/list and tools/call from a script,
+/// records what it received, and can send requests of its own or die.
+final class FakeUpstream: UpstreamTransport {
+    struct State {
+        var continuation: AsyncStream<JSONRPCMessage>.Continuation?
+        var received: [JSONRPCMessage] = []
+        var closed = false
+    }
+
+    let tools: [String]
+    let state = NIOLockedValueBox(State())
+
+    init(tools: [String]) { self.tools = tools }
+
+    var received: [JSONRPCMessage] { state.withLockedValue { $0.received } }
+    var isClosed: Bool { state.withLockedValue { $0.closed } }
+
+    func start() async throws -> AsyncStream<JSONRPCMessage> {
+        let (stream, continuation) = AsyncStream<JSONRPCMessage>.makeStream()
+        state.withLockedValue { $0.continuation = continuation }
+        return stream
+    }
+
+    func send(_ message: JSONRPCMessage) async throws {
+        let continuation = state.withLockedValue { state in
+            state.received.append(message)
+            return state.continuation
+        }
+        guard let continuation else { throw UpstreamError.closed }
+        guard case .request(let id, let method, let params) = message else { return }
+        switch method {
+        case "initialize":
+            continuation.yield(.response(id: id, result: [
+                "protocolVersion": "2025-06-18", "capabilities": ["tools": ["listChanged": true], "prompts": [:]],
+                "serverInfo": ["name": "fake", "version": "1"],
+            ]))
+        case "tools/list":
+            continuation.yield(.response(id: id, result: ["tools": .array(tools.map { ["name": .string($0), "inputSchema": ["type": "object"]] })]))
+        case "tools/call":
+            let name = params?["name"]?.stringValue ?? ""
+            if name == "slow" { return }  // never answers
+            if name == "secret" {
+                continuation.yield(.response(id: id, result: ["content": [["type": "text", "text": "token=abc123"]]]))
+                return
+            }
+            if let token = params?["_meta"]?["progressToken"] {
+                continuation.yield(.notification(method: "notifications/progress", params: ["progressToken": token, "progress": 1]))
+            }
+            continuation.yield(.response(id: id, result: ["content": [["type": "text", "text": .string("called \(name)")]]]))
+        default:
+            continuation.yield(.errorResponse(id: id, error: .methodNotFound(method)))
+        }
+    }
+
+    /// Sends a server-to-client request.
+    func inject(_ message: JSONRPCMessage) {
+        _ = state.withLockedValue { $0.continuation }?.yield(message)
+    }
+
+    /// Simulates the process exiting.
+    func die() {
+        let continuation = state.withLockedValue { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.finish()
+    }
+
+    func close() async {
+        state.withLockedValue { $0.closed = true }
+        die()
+    }
+}

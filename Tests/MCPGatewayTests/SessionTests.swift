@@ -1,0 +1,187 @@
+import Logging
+import Testing
+
+@testable import MCPGateway
+
+@Suite("Session aggregation and routing with in-process upstreams")
+struct SessionTests {
+    let logger = Logger(label: "test")
+    let origin = RequestOrigin(clientIP: "127.0.0.1", identity: .anonymous)
+
+    struct Fixture {
+        let session: GatewaySession
+        let main: FakeUpstream
+        let plugin: FakeUpstream
+        let store: PolicyStore
+    }
+
+    func makeSession(policy: any PolicyEnforcer = AllowAllPolicyEnforcer()) async throws -> Fixture {
+        let factory = UpstreamFactory(logger: logger)
+        let main = FakeUpstream(tools: ["get_time", "secret", "slow"])
+        let plugin = FakeUpstream(tools: ["add"])
+        let mainConnection = try await factory.connect(name: "", transport: main)
+        let pluginConnection = try await factory.connect(name: "calc", transport: plugin)
+        let store = PolicyStore(initial: .test(policy))
+        let session = GatewaySession(id: "s1", main: mainConnection, plugins: ["calc": pluginConnection],
+                                     routing: ToolRouting(pluginNames: ["calc"]), policyStore: store, metrics: GatewayMetrics(), logger: logger)
+        await session.start()
+        let answer = await session.handle(.request(id: .int(0), method: "initialize", params: [
+            "protocolVersion": "2025-06-18", "capabilities": ["sampling": [:]], "clientInfo": ["name": "t", "version": "1"]]), origin: origin)
+        guard case .response(_, let result) = answer else { throw TestFailure("initialize failed: \(String(describing: answer))") }
+        #expect(result["serverInfo"]?["name"] == "mcp-gateway")
+        #expect(result["capabilities"]?["tools"]?["listChanged"] == true)
+        return Fixture(session: session, main: main, plugin: plugin, store: store)
+    }
+
+    @Test func toolsListMergesWithPrefixes() async throws {
+        let fixture = try await makeSession()
+        let answer = await fixture.session.handle(.request(id: .string("list"), method: "tools/list", params: nil), origin: origin)
+        guard case .response(let id, let result) = answer else { Issue.record("\(String(describing: answer))"); return }
+        #expect(id == .string("list"))
+        let names = result["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+        #expect(names == ["get_time", "secret", "slow", "calc__add"])
+        await fixture.session.close()
+    }
+
+    @Test func toolsCallRoutesByPrefixAndStripsIt() async throws {
+        let fixture = try await makeSession()
+        let answer = await fixture.session.handle(.request(id: .string("c"), method: "tools/call", params: ["name": "calc__add", "arguments": ["a": 1]]), origin: origin)
+        guard case .response(.string("c"), let result) = answer else { Issue.record("\(String(describing: answer))"); return }
+        #expect(result["content"]?.arrayValue?.first?["text"] == "called add")
+        let sent = fixture.plugin.received.compactMap { message -> String? in
+            if case .request(_, "tools/call", let params) = message { return params?["name"]?.stringValue }
+            return nil
+        }
+        #expect(sent == ["add"])
+        #expect(fixture.main.received.allSatisfy { $0.method != "tools/call" })
+        await fixture.session.close()
+    }
+
+    @Test func upstreamIDsAreTheGatewaysOwn() async throws {
+        let fixture = try await makeSession()
+        _ = await fixture.session.handle(.request(id: .string("same"), method: "tools/call", params: ["name": "get_time"]), origin: origin)
+        _ = await fixture.session.handle(.request(id: .int(1), method: "tools/call", params: ["name": "get_time"]), origin: origin)
+        let ids = fixture.main.received.compactMap { message -> JSONRPCID? in
+            if case .request(let id, _, _) = message { return id }
+            return nil
+        }
+        #expect(Set(ids).count == ids.count, "every upstream request has a distinct id")
+        #expect(!ids.contains(.string("same")))
+        await fixture.session.close()
+    }
+
+    @Test func deniedCallNamesTheRuleAndSendsNothingUpstream() async throws {
+        let fixture = try await makeSession(policy: ToolDenyList(denied: ["get_time"]))
+        let answer = await fixture.session.handle(.request(id: .int(5), method: "tools/call", params: ["name": "get_time"]), origin: origin)
+        guard case .errorResponse(.int(5), let error) = answer else { Issue.record("\(String(describing: answer))"); return }
+        #expect(error.code == JSONRPCError.policyDeniedCode)
+        #expect(error.message.contains("deny-tools"))
+        #expect(fixture.main.received.allSatisfy { $0.method != "tools/call" })
+        let list = await fixture.session.handle(.request(id: .int(6), method: "tools/list", params: nil), origin: origin)
+        if case .response(_, let result) = list {
+            #expect(result["tools"]?.arrayValue?.contains { $0["name"] == "get_time" } == false)
+        }
+        await fixture.session.close()
+    }
+
+    @Test func rateLimitIsAJSONRPCErrorInsideTheSession() async throws {
+        let fixture = try await makeSession(policy: ToolDenyList(rateLimited: ["get_time"]))
+        let answer = await fixture.session.handle(.request(id: .int(5), method: "tools/call", params: ["name": "get_time"]), origin: origin)
+        guard case .errorResponse(_, let error) = answer else { Issue.record("not refused"); return }
+        #expect(error.code == JSONRPCError.rateLimitedCode)
+        #expect(error.data?["retryAfterSeconds"] == .double(2))
+        await fixture.session.close()
+    }
+
+    @Test func resultsAreRedacted() async throws {
+        let fixture = try await makeSession(policy: ToolDenyList())
+        let answer = await fixture.session.handle(.request(id: .int(5), method: "tools/call", params: ["name": "secret"]), origin: origin)
+        guard case .response(_, let result) = answer else { Issue.record("failed"); return }
+        #expect(result["content"]?.arrayValue?.first?["text"] == "token=[REDACTED]")
+        await fixture.session.close()
+    }
+
+    @Test func progressTokensAreRemappedBothWays() async throws {
+        let fixture = try await makeSession()
+        _ = fixture.session.outbox.attach()
+        _ = await fixture.session.handle(.request(id: .int(9), method: "tools/call", params: ["name": "get_time", "_meta": ["progressToken": "client-token"]]), origin: origin)
+        let upstreamToken = fixture.main.received.compactMap { message -> JSONValue? in
+            if case .request(_, "tools/call", let params) = message { return params?["_meta"]?["progressToken"] }
+            return nil
+        }.first
+        #expect(upstreamToken != nil && upstreamToken != "client-token")
+        let relayed = await fixture.session.outbox.next()
+        #expect(relayed == .notification(method: "notifications/progress", params: ["progressToken": "client-token", "progress": 1]))
+        await fixture.session.close()
+    }
+
+    @Test func serverToClientRequestsAreRemappedAndAnswered() async throws {
+        let fixture = try await makeSession()
+        _ = fixture.session.outbox.attach()
+        fixture.main.inject(.request(id: .string("upstream-7"), method: "sampling/createMessage", params: ["messages": []]))
+        guard case .request(let gatewayID, "sampling/createMessage", _) = await fixture.session.outbox.next() else {
+            Issue.record("not relayed")
+            return
+        }
+        #expect(gatewayID != .string("upstream-7"))
+        _ = await fixture.session.handle(.response(id: gatewayID, result: ["model": "m"]), origin: origin)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(fixture.main.received.contains(.response(id: .string("upstream-7"), result: ["model": "m"])))
+        await fixture.session.close()
+    }
+
+    @Test func cancellationReachesTheUpstream() async throws {
+        let fixture = try await makeSession()
+        let session = fixture.session
+        let origin = self.origin
+        let pending = Task { await session.handle(.request(id: .int(42), method: "tools/call", params: ["name": "slow"]), origin: origin) }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = await session.handle(.notification(method: "notifications/cancelled", params: ["requestId": 42]), origin: origin)
+        let answer = await pending.value
+        guard case .errorResponse(.int(42), _) = answer else { Issue.record("\(String(describing: answer))"); return }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(fixture.main.received.contains { $0.method == "notifications/cancelled" })
+        await session.close()
+    }
+
+    @Test func upstreamDeathFailsPendingAndLaterRequests() async throws {
+        let fixture = try await makeSession()
+        let session = fixture.session
+        let origin = self.origin
+        let pending = Task { await session.handle(.request(id: .int(1), method: "tools/call", params: ["name": "slow"]), origin: origin) }
+        try await Task.sleep(for: .milliseconds(100))
+        fixture.main.die()
+        guard case .errorResponse(_, let error) = await pending.value else { Issue.record("no error"); return }
+        #expect(error.code == JSONRPCError.upstreamUnavailableCode)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await session.failure != nil)
+        guard case .errorResponse = await session.handle(.request(id: .int(2), method: "tools/list", params: nil), origin: origin) else {
+            Issue.record("a failed session answered")
+            return
+        }
+        await session.close()
+    }
+
+    @Test func policySwapSendsListChangedWhenVisibleToolsChange() async throws {
+        let fixture = try await makeSession()
+        _ = fixture.session.outbox.attach()
+        _ = await fixture.session.handle(.request(id: .int(1), method: "tools/list", params: nil), origin: origin)
+        await fixture.session.policyChanged(to: .test(ToolDenyList(denied: ["calc__add"]), version: "v2"))
+        #expect(await fixture.session.outbox.next() == .notification(method: "notifications/tools/list_changed", params: nil))
+        await fixture.session.policyChanged(to: .test(ToolDenyList(denied: ["calc__add"]), version: "v3"))
+        #expect(await fixture.session.outbox.next(timeout: .milliseconds(100)).isIdle, "no change, no notification")
+        await fixture.session.close()
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension OutboxWait {
+    var isIdle: Bool {
+        if case .idle = self { return true }
+        return false
+    }
+}
