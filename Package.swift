@@ -40,12 +40,14 @@ let package = Package(
         .target(
             name: "KubeClient",
             dependencies: [
+                "KubeModel",
                 "ControlPlaneHTTP",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Layer 0: pure logic.
+        .target(name: "KubeModel"),
         .target(
             name: "PolicyEngine",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]

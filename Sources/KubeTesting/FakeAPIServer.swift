@@ -24,12 +24,13 @@ public final class FakeAPIServer: Sendable {
         public var bookmarkInterval: Duration
         /// When set, every request must carry `Authorization: Bearer <token>`, else 401.
         public var bearerToken: String?
-        /// The server's log level (Hummingbird's own logging).
+        /// The server's log level (Hummingbird's own logging). The default, `critical`, keeps test
+        /// output clean: stopping the server cancels open connections, which Hummingbird logs as errors.
         public var logLevel: Logger.Level
 
         /// Options with test-friendly defaults: 1000 events of history, a bookmark every second.
         public init(historyLimit: Int = 1000, bookmarkInterval: Duration = .seconds(1), bearerToken: String? = nil,
-                    logLevel: Logger.Level = .warning) {
+                    logLevel: Logger.Level = .critical) {
             self.historyLimit = historyLimit
             self.bookmarkInterval = bookmarkInterval
             self.bearerToken = bearerToken

@@ -55,8 +55,8 @@ extension StoreCore {
     }
 
     private mutating func deleteContents(ofNamespace namespace: String) {
-        for registration in types.values where registration.type.namespaced {
-            for (_, object) in objects[registration.key] ?? [:] where object.metadataNamespace == namespace && !object.isBeingDeleted {
+        for registration in types.values.sorted(by: { $0.key < $1.key }) where registration.type.namespaced {
+            for object in allObjects(registration) where object.metadataNamespace == namespace && !object.isBeingDeleted {
                 _ = deleteObject(registration, object, propagation: .background)
             }
         }
@@ -88,9 +88,10 @@ extension StoreCore {
     }
 
     private mutating func collectGarbageOnce() {
+        // In type then key order, so that what the collector does (and the events) is deterministic.
         var all: [Entry] = []
-        for registration in types.values {
-            for object in (objects[registration.key] ?? [:]).values { all.append((registration, object)) }
+        for registration in types.values.sorted(by: { $0.key < $1.key }) {
+            for object in allObjects(registration) { all.append((registration, object)) }
         }
         var alive: Set<String> = []
         var dependents: [String: [Entry]] = [:]

@@ -110,21 +110,21 @@ import Testing
             server.seed(Fixture.configMaps, Fixture.configMap("a"))
             let connection = try RawHTTPConnection(port: server.port)
             try connection.get("/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=0")
-            let first = connection.nextLine().map { try? JSONValue(parsing: Data($0.utf8)) }
+            let first = await connection.nextEvent()
             #expect(connection.statusCode == 200)
             #expect(connection.headers["transfer-encoding"] == "chunked")
             #expect(connection.headers["content-type"] == "application/json")
-            #expect(first??["type"] == "ADDED")
+            #expect(first?["type"] == "ADDED")
 
             // A change made while the stream is open arrives before the stream ends.
             try server.modify(Fixture.configMaps, namespace: "default", name: "a") { $0["data"] = ["k": "v"] }
-            let second = connection.nextLine().flatMap { try? JSONValue(parsing: Data($0.utf8)) }
+            let second = await connection.nextEvent()
             #expect(second?["type"] == "MODIFIED")
             #expect(second?["object"]?["data"] == ["k": "v"])
             #expect(server.activeWatchCount == 1)
 
             server.closeAllWatches()
-            #expect(connection.waitForEnd())
+            #expect(await connection.waitForEnd())
         }
     }
 
@@ -133,10 +133,10 @@ import Testing
             let connection = try RawHTTPConnection(port: server.port)
             try connection.get("/apis/mcpoperator.io/v1alpha1/mcpservers?watch=true&allowWatchBookmarks=true&timeoutSeconds=1&resourceVersion="
                                + server.currentResourceVersion)
-            let line = connection.nextLine().flatMap { try? JSONValue(parsing: Data($0.utf8)) }
+            let line = await connection.nextEvent()
             #expect(line?["type"] == "BOOKMARK")
             #expect(line?["object"]?["metadata"]?["resourceVersion"] == .string(server.currentResourceVersion))
-            #expect(connection.waitForEnd(timeout: .seconds(5)))
+            #expect(await connection.waitForEnd(timeout: .seconds(5)))
         }
     }
 
@@ -147,11 +147,11 @@ import Testing
             server.compactHistory()
             let connection = try RawHTTPConnection(port: server.port)
             try connection.get("/api/v1/configmaps?watch=1&resourceVersion=" + seeded.metadataResourceVersion)
-            let line = connection.nextLine().flatMap { try? JSONValue(parsing: Data($0.utf8)) }
+            let line = await connection.nextEvent()
             #expect(connection.statusCode == 200)
             #expect(line?["type"] == "ERROR")
             #expect(line?["object"]?["code"] == 410)
-            #expect(connection.waitForEnd())
+            #expect(await connection.waitForEnd())
         }
     }
 }

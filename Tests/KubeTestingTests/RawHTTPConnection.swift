@@ -1,13 +1,16 @@
 import Foundation
+import KubeClient
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A minimal blocking HTTP/1.1 client over a TCP socket, for reading streamed (chunked) watch
-/// responses incrementally, which URLSession on Linux cannot do.
+/// A minimal HTTP/1.1 client over a TCP socket, for reading streamed (chunked) watch responses
+/// incrementally, which URLSession on Linux cannot do. Its blocking reads run on a dispatch queue
+/// so they never hold a thread of the Swift concurrency pool the server's handlers run on.
 final class RawHTTPConnection: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "RawHTTPConnection")
     private let descriptor: Int32
     private var raw: [UInt8] = []
     private var decoded: [UInt8] = []
@@ -54,7 +57,25 @@ final class RawHTTPConnection: @unchecked Sendable {
     }
 
     /// The next line of the decoded body, waiting up to `timeout`; nil at the end of the body or on timeout.
-    func nextLine(timeout: Duration = .seconds(5)) -> String? {
+    func nextLine(timeout: Duration = .seconds(5)) async -> String? {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.blockingNextLine(timeout: timeout)) }
+        }
+    }
+
+    /// The next line parsed as JSON.
+    func nextEvent(timeout: Duration = .seconds(5)) async -> JSONValue? {
+        await nextLine(timeout: timeout).flatMap { try? JSONValue(parsing: Data($0.utf8)) }
+    }
+
+    /// Whether the response ends (the final chunk arrives) within `timeout`.
+    func waitForEnd(timeout: Duration = .seconds(5)) async -> Bool {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.blockingWaitForEnd(timeout: timeout)) }
+        }
+    }
+
+    private func blockingNextLine(timeout: Duration) -> String? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let newline = decoded.firstIndex(of: UInt8(ascii: "\n")) {
@@ -69,8 +90,7 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether the response ends (the final chunk arrives) within `timeout`.
-    func waitForEnd(timeout: Duration = .seconds(5)) -> Bool {
+    private func blockingWaitForEnd(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while !ended {
             let left = deadline - ContinuousClock.now

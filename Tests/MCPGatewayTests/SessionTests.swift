@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Session aggregation and routing with in-process upstreams")
 struct SessionTests {
-    let logger = Logger(label: "test")
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     let origin = RequestOrigin(clientIP: "127.0.0.1", identity: .anonymous)
 
     struct Fixture {

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import MCPGateway
+
+@Suite("Streamable HTTP on a real listener with a stdio upstream", .serialized)
+struct StreamableHTTPTests {
+    @Test func malformedJSONIsAParseErrorAndNothingGoesUpstream() async throws {
+        let directory = try makeTemporaryDirectory()
+        let record = directory + "/record.jsonl"
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream(recordFile: record), warmPool: 0)) { _, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            let before = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
+            let result = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list""#)
+            #expect(result.status == 400)
+            #expect(result.json?["error"]?["code"] == .int(-32700))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(((try? String(contentsOfFile: record, encoding: .utf8)) ?? "") == before)
+            let invalid = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":"x","method":5}"#)
+            #expect(invalid.json?["error"]?["code"] == .int(-32600))
+            #expect(invalid.json?["id"] == "x")
+        }
+    }
+
+    @Test func sessionHeaderRules() async throws {
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream())) { _, port, _ in
+            let ping = #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#
+            #expect(try await TestHTTP.post(port: port, session: nil, body: ping).status == 400)
+            #expect(try await TestHTTP.post(port: port, session: "no-such-session", body: ping).status == 404)
+            let session = try await TestHTTP.initialize(port: port)
+            let ok = try await TestHTTP.post(port: port, session: session, body: ping)
+            #expect(ok.status == 200)
+            #expect(ok.json?["result"] == [:])
+            let badVersion = try await TestHTTP.post(port: port, session: session, body: ping,
+                                                     headers: TestHTTP.mcpHeaders + [("MCP-Protocol-Version", "1999-01-01")])
+            #expect(badVersion.status == 400)
+            let batch = try await TestHTTP.post(port: port, session: session, body: "[\(ping)]")
+            #expect(batch.status == 400)
+            #expect(batch.json?["error"]?["code"] == .int(-32600))
+            let deleted = try await TestHTTP.request(.DELETE, port: port, path: "/mcp", headers: [("Mcp-Session-Id", session)])
+            #expect(deleted.status == 200)
+            #expect(try await TestHTTP.post(port: port, session: session, body: ping).status == 404)
+        }
+    }
+
+    @Test func oversizedBodiesAndForeignOriginsAreRefused() async throws {
+        var configuration = Harness.configuration(upstream: Harness.recordingUpstream())
+        configuration.maxBodyBytes = 1024
+        try await Harness.withGateway(configuration) { _, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            let big = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"x":""# + String(repeating: "a", count: 4096) + "\"}}}"
+            #expect(try await TestHTTP.post(port: port, session: session, body: big).status == 413)
+            let foreign = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
+                                                  headers: TestHTTP.mcpHeaders + [("Origin", "https://evil.example")])
+            #expect(foreign.status == 403)
+            let local = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
+                                                headers: TestHTTP.mcpHeaders + [("Origin", "http://localhost:3000")])
+            #expect(local.status == 200)
+        }
+    }
+
+    @Test func answersAsAnEventStreamWhenOnlySSEIsAccepted() async throws {
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream())) { _, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            let result = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":"e","method":"tools/call","params":{"name":"echo","arguments":{"v":1}}}"#,
+                                                 headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream")])
+            #expect(result.header("content-type") == "text/event-stream")
+            var parser = SSEParser()
+            let events = parser.feed(Array(result.body.utf8))
+            let message = try events.first.map { try JSONValue(parsing: $0.data) }
+            #expect(message?["id"] == "e")
+            #expect(message?["result"]?["content"]?.arrayValue?.first?["text"] == #"{"v": 1}"#)
+        }
+    }
+
+    @Test func upstreamDeathFailsTheSessionAndTheNextGetsAFreshProcess() async throws {
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream(), warmPool: 1)) { _, port, _ in
+            let first = try await TestHTTP.initialize(port: port)
+            let pid = try await TestHTTP.post(port: port, session: first, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pid"}}"#)
+            let firstPID = pid.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue
+            #expect(firstPID != nil)
+            let crash = try await TestHTTP.post(port: port, session: first, body: #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"crash"}}"#)
+            #expect(crash.json?["error"]?["code"] == .int(Int64(JSONRPCError.upstreamUnavailableCode)))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await TestHTTP.post(port: port, session: first, body: #"{"jsonrpc":"2.0","id":3,"method":"ping"}"#).status == 404)
+            let second = try await TestHTTP.initialize(port: port)
+            let again = try await TestHTTP.post(port: port, session: second, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pid"}}"#)
+            let secondPID = again.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue
+            #expect(secondPID != nil && secondPID != firstPID)
+        }
+    }
+
+    @Test func notificationsReachTheGetStream() async throws {
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream())) { _, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            let target = try MinimalHTTPClient.Target(url: "http://127.0.0.1:\(port)/mcp")
+            async let streamed: String = MinimalHTTPClient().execute(.GET, target, headers: [("Accept", "text/event-stream"), ("Mcp-Session-Id", session)]) { head, body in
+                #expect(head.status == 200)
+                var parser = SSEParser()
+                while let chunk = try await body.next() {
+                    if let event = parser.feed(chunk.readableBytesView).first { return event.data }
+                }
+                return ""
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"notify"}}"#)
+            let data = try await streamed
+            #expect(try JSONValue(parsing: data)["method"] == "notifications/tools/list_changed")
+        }
+    }
+
+    @Test func idleSessionsExpire() async throws {
+        var configuration = Harness.configuration(upstream: Harness.recordingUpstream())
+        configuration.sessionIdleTimeout = .milliseconds(300)
+        try await Harness.withGateway(configuration) { app, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            #expect(await app.registry.count == 1)
+            try await Task.sleep(for: .milliseconds(1200))
+            #expect(try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).status == 404)
+            #expect(await app.registry.count == 0)
+        }
+    }
+
+    @Test func rejectedConnectionsGet429WithRetryAfter() async throws {
+        struct Throttled: PolicyEnforcer {
+            func checkConnection(clientIP: String?) -> PolicyDecision { .rateLimited(rule: "per-ip", retryAfterSeconds: 1.5) }
+            func checkIdentity(_ origin: RequestOrigin) -> PolicyDecision { .allow }
+            func checkToolCall(tool: String, arguments: JSONValue?, origin: RequestOrigin) -> PolicyDecision { .allow }
+            func isToolVisible(_ tool: String, origin: RequestOrigin) -> Bool { true }
+            func redact(toolResult: JSONValue) -> JSONValue { toolResult }
+        }
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream(), policy: Throttled())) { _, port, _ in
+            let result = try await TestHTTP.post(port: port, session: nil, body: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
+            #expect(result.status == 429)
+            #expect(result.header("retry-after") == "2")
+            #expect(result.json?["error"]?["data"]?["rule"] == "per-ip")
+        }
+    }
+
+    @Test func apiKeysAuthenticateByHash() async throws {
+        var configuration = Harness.configuration(upstream: Harness.recordingUpstream(), policy: ToolDenyList(requireSubject: true))
+        configuration.authentication = AuthenticationConfiguration(apiKeyHashes: ["ci-bot": Authenticator.sha256Hex(Array("s3cret-key".utf8))])
+        try await Harness.withGateway(configuration) { _, port, _ in
+            let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+            let anonymous = try await TestHTTP.post(port: port, session: nil, body: initialize)
+            #expect(anonymous.status == 403)
+            #expect(anonymous.json?["error"]?["data"]?["rule"] == "require-auth")
+            let wrong = try await TestHTTP.post(port: port, session: nil, body: initialize, headers: TestHTTP.mcpHeaders + [("X-API-Key", "nope")])
+            #expect(wrong.status == 401)
+            let right = try await TestHTTP.post(port: port, session: nil, body: initialize, headers: TestHTTP.mcpHeaders + [("X-API-Key", "s3cret-key")])
+            #expect(right.status == 200)
+            let bearer = try await TestHTTP.post(port: port, session: nil, body: initialize, headers: TestHTTP.mcpHeaders + [("Authorization", "Bearer s3cret-key")])
+            #expect(bearer.status == 200)
+        }
+    }
+}
