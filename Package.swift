@@ -52,6 +52,10 @@ let package = Package(
             name: "PolicyEngine",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "OperatorAPI",
+            dependencies: ["KubeModel", "PolicyEngine", .product(name: "Yams", package: "Yams")]
+        ),
         // Layer 2: machinery and features.
         .target(
             name: "ControllerRuntime",
@@ -80,6 +84,20 @@ let package = Package(
             name: "mcp-gateway",
             dependencies: [
                 "MCPGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "DockerEngine",
+            dependencies: [
+                "ControlPlaneHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "mcpctl",
+            dependencies: [
+                "OperatorAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -116,6 +134,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MCPGatewayTests", dependencies: ["MCPGateway", "PolicyEngine", "TestSupport"]),
+        .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "TestSupport"]),
+        .testTarget(name: "OperatorAPITests", dependencies: ["OperatorAPI", "KubeModel", "PolicyEngine"]),
         .testTarget(name: "KubeTestingTests", dependencies: ["KubeClient", "KubeTesting"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], resources: [.copy("Corpus")]),
     ]

@@ -16,6 +16,9 @@ final class CurlTransfer: @unchecked Sendable {
         case buffered(CheckedContinuation<HTTPResponse, any Error>)
         /// Resume `head` when the headers are complete; deliver records as they arrive.
         case streaming(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<Data, any Error>.Continuation)
+        /// Like `streaming`, but deliver the body's bytes as they arrive, unsplit (Docker's
+        /// multiplexed log frames, which are binary).
+        case rawChunks(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<Data, any Error>.Continuation)
     }
 
     let easy: UnsafeMutableRawPointer
@@ -99,14 +102,25 @@ final class CurlTransfer: @unchecked Sendable {
                 failure = .recordTooLarge(splitter.maxRecordBytes, method: method, url: url)
                 return false
             }
+        case .rawChunks(_, let chunks):
+            if !headDelivered {
+                var code = 0
+                _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+                deliverHead(status: code)
+            }
+            chunks.yield(Data(bytes))
+            return true
         }
     }
 
     private func deliverHead(status: Int) {
         guard !headDelivered else { return }
         headDelivered = true
-        if case .streaming(let head, _) = mode {
+        switch mode {
+        case .streaming(let head, _), .rawChunks(let head, _):
             head.resume(returning: ResponseHead(status: status, headers: headers))
+        case .buffered:
+            break
         }
     }
 
@@ -153,6 +167,20 @@ final class CurlTransfer: @unchecked Sendable {
             } else {
                 splitter.finish { records.yield($0) }
                 records.finish()
+            }
+        case .rawChunks(let head, let chunks):
+            if !headDelivered {
+                headDelivered = true
+                if let error {
+                    head.resume(throwing: error)
+                } else {
+                    head.resume(returning: ResponseHead(status: status, headers: headers))
+                }
+            }
+            if let error {
+                chunks.finish(throwing: error)
+            } else {
+                chunks.finish()
             }
         }
         body = Data()

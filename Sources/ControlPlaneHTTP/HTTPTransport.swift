@@ -39,7 +39,7 @@ public struct HTTPTransportConfiguration: Sendable {
 public final class HTTPTransport: Sendable {
     /// The settings this transport was made with.
     public let configuration: HTTPTransportConfiguration
-    private let loop: CurlMultiLoop
+    let loop: CurlMultiLoop
 
     public init(configuration: HTTPTransportConfiguration = HTTPTransportConfiguration()) {
         self.configuration = configuration
@@ -96,7 +96,7 @@ public final class HTTPTransport: Sendable {
         return HTTPStreamResponse(status: head.status, headers: head.headers, records: records)
     }
 
-    private func makeTransfer(_ request: HTTPRequest, streaming: Bool, mode: CurlTransfer.Mode) throws -> CurlTransfer {
+    func makeTransfer(_ request: HTTPRequest, streaming: Bool, mode: CurlTransfer.Mode) throws -> CurlTransfer {
         guard let easy = curl_easy_init() else {
             throw TransportError.setup("curl_easy_init failed", method: request.method, url: request.url)
         }
@@ -220,7 +220,7 @@ public final class HTTPTransport: Sendable {
 
 /// Lets a cancellation handler find the transfer that the operation made, whichever of the two
 /// runs first.
-private final class TransferHolder: @unchecked Sendable {
+final class TransferHolder: @unchecked Sendable {
     private let lock = NSLock()
     private var value: CurlTransfer?
     private var cancelled = false

@@ -54,7 +54,10 @@ struct AdminEndpoint: Sendable {
         case .success(let snapshot):
             return HTTPReplies.json(Self.describe(snapshot))
         case .failure(let rejection):
-            var answer: [String: JSONValue] = ["error": "invalid policy", "field": .string(rejection.fieldPath), "reason": .string(rejection.reason)]
+            var answer: [String: JSONValue] = [
+                "error": "invalid policy", "field": .string(rejection.fieldPath), "reason": .string(rejection.reason),
+                "issues": .array(rejection.issues.map { ["field": .string($0.path), "reason": .string($0.reason)] }),
+            ]
             if let current = store.current { answer["enforced"] = Self.describe(current) }
             return HTTPReplies.json(.object(answer), status: .unprocessableContent)
         }

@@ -44,19 +44,8 @@ public actor PolicyAdministrator {
     }
 
     private func apply(document: JSONValue, version: String?, expectedSHA256: String?) async -> Result<PolicySnapshot, PolicyRejection> {
-        let sha256 = Authenticator.sha256Hex(compiler.canonicalBytes(of: document))
-        if let expectedSHA256, expectedSHA256 != sha256 {
-            return .failure(PolicyRejection(fieldPath: "sha256", reason: "does not match the canonical document (expected \(sha256))"))
-        }
-        if let version, version.hasPrefix("sha256:"), version.dropFirst(7).lowercased() != sha256 {
-            return .failure(PolicyRejection(fieldPath: "version", reason: "names another document than the one sent"))
-        }
-        let resolvedVersion = version ?? "sha256:\(sha256)"
-        if let current = store.current, current.sha256 == sha256, current.version == resolvedVersion {
-            return .success(current)
-        }
         let compiler = self.compiler
-        let compiled: Result<any PolicyEnforcer, PolicyRejection> = await Task.detached(priority: .userInitiated) {
+        let compiled: Result<CompiledPolicyDocument, PolicyRejection> = await Task.detached(priority: .userInitiated) {
             do {
                 return .success(try compiler.compile(document: document))
             } catch let rejection as PolicyRejection {
@@ -65,14 +54,24 @@ public actor PolicyAdministrator {
                 return .failure(PolicyRejection(fieldPath: "", reason: "\(error)"))
             }
         }.value
+        let result: CompiledPolicyDocument
         switch compiled {
-        case .success(let enforcer):
-            let snapshot = PolicySnapshot(enforcer: enforcer, version: resolvedVersion, sha256: sha256)
-            store.swap(to: snapshot)
-            metrics?.setPolicyVersion(resolvedVersion)
-            return .success(snapshot)
-        case .failure(let rejection):
-            return .failure(rejection)
+        case .success(let value): result = value
+        case .failure(let rejection): return .failure(rejection)
         }
+        if let expectedSHA256, !result.acceptedSHA256.contains(expectedSHA256) {
+            return .failure(PolicyRejection(fieldPath: "sha256", reason: "does not match the canonical document (expected \(result.sha256))"))
+        }
+        if let version, version.hasPrefix("sha256:"), !result.acceptedSHA256.contains(String(version.dropFirst(7)).lowercased()) {
+            return .failure(PolicyRejection(fieldPath: "version", reason: "names another document than the one sent"))
+        }
+        let resolvedVersion = version ?? "sha256:\(result.sha256)"
+        if let current = store.current, current.sha256 == result.sha256, current.version == resolvedVersion {
+            return .success(current)
+        }
+        let snapshot = PolicySnapshot(enforcer: result.enforcer, version: resolvedVersion, sha256: result.sha256)
+        store.swap(to: snapshot)
+        metrics?.setPolicyVersion(resolvedVersion)
+        return .success(snapshot)
     }
 }

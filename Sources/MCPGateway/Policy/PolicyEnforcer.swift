@@ -13,6 +13,13 @@ public protocol PolicyEnforcer: Sendable {
     func isToolVisible(_ tool: String, origin: RequestOrigin) -> Bool
     /// A tool result with the output-redaction patterns applied.
     func redact(toolResult: JSONValue) -> JSONValue
+    /// The caller holding `apiKey` when the policy itself lists API keys (by hash); nil otherwise.
+    func identify(apiKey: String) -> CallerIdentity?
+}
+
+extension PolicyEnforcer {
+    /// No API keys in the policy.
+    public func identify(apiKey: String) -> CallerIdentity? { nil }
 }
 
 /// A policy that allows everything and changes nothing: the gateway's state before any policy is

@@ -24,8 +24,14 @@ struct ClientGate: Sendable {
         let connection = enforcer.checkConnection(clientIP: clientIP)
         metrics.recordDecision(connection, stage: "connection")
         if let refusal = refusal(for: connection) { return .failure(refusal) }
-        let authenticated = await authenticator.authenticate(
-            authorization: request.headers[.authorization], apiKey: request.headers[HTTPReplies.apiKeyHeader])
+        let authorization = request.headers[.authorization]
+        let presentedKey = request.headers[HTTPReplies.apiKeyHeader] ?? Self.opaqueBearer(authorization)
+        let authenticated: Result<CallerIdentity, AuthenticationFailure>
+        if let presentedKey, let known = enforcer.identify(apiKey: presentedKey) {
+            authenticated = .success(known)
+        } else {
+            authenticated = await authenticator.authenticate(authorization: authorization, apiKey: request.headers[HTTPReplies.apiKeyHeader])
+        }
         let identity: CallerIdentity
         switch authenticated {
         case .success(let value): identity = value
@@ -39,6 +45,13 @@ struct ClientGate: Sendable {
         metrics.recordDecision(decision, stage: "identity")
         if let refusal = refusal(for: decision) { return .failure(refusal) }
         return .success(origin)
+    }
+
+    /// A bearer credential that is not a JWT (no two dots): an API key sent as a bearer token.
+    private static func opaqueBearer(_ authorization: String?) -> String? {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.split(separator: ".").count == 3 ? nil : token
     }
 
     private func refusal(for decision: PolicyDecision) -> GateRefusal? {

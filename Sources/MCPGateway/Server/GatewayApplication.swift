@@ -35,12 +35,31 @@ public struct GatewayApplication: Service {
 
     public func run() async throws {
         Task { await pool.probe() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for service in services { group.addTask { try await service.run() } }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for service in services {
+                group.addTask {
+                    try await service.run()
+                    return true
+                }
+            }
             let registry = self.registry
-            group.addTask { try? await cancelWhenGracefulShutdown { await registry.runExpiry() } }
+            group.addTask {
+                try? await cancelWhenGracefulShutdown { await registry.runExpiry() }
+                return false
+            }
+            // Open event streams would hold the listeners' graceful shutdown forever: end the
+            // sessions as soon as shutdown begins so their streams finish.
+            group.addTask {
+                try? await gracefulShutdown()
+                await registry.closeAllSessions()
+                return false
+            }
             defer { group.cancelAll() }
-            try await group.next()
+            // The gateway stops when both listeners have stopped.
+            var stopped = 0
+            while stopped < services.count, let isListener = try await group.next() {
+                if isListener { stopped += 1 }
+            }
         }
         await registry.shutdown()
     }

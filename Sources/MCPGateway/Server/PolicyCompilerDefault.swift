@@ -1,5 +1,5 @@
 /// The policy compiler the executable uses.
 public enum GatewayPolicyCompiler {
-    /// Allow-all until the PolicyEngine's compiler is wired in; then the engine's compiler.
-    public static var `default`: any PolicyCompiler { AllowAllPolicyCompiler() }
+    /// The policy engine's compiler, with a fresh rate limiter.
+    public static var `default`: any PolicyCompiler { EnginePolicyCompiler() }
 }

@@ -106,6 +106,11 @@ public actor SessionRegistry {
         }
     }
 
+    /// Closes every session (their streams end); the registry stays usable.
+    public func closeAllSessions() async {
+        for id in Array(sessions.keys) { await remove(id: id) }
+    }
+
     /// Closes every session and the warm pool.
     public func shutdown() async {
         if let observerToken { policyStore.removeObserver(observerToken) }

@@ -1,8 +1,12 @@
 /// The kinds of injection the input detectors recognise.
 public enum InjectionClass: String, Sendable, Hashable, CaseIterable, Codable {
+    /// SQL injection.
     case sqlInjection
+    /// Cross-site scripting.
     case xss
+    /// Path traversal.
     case pathTraversal
+    /// Shell command injection.
     case commandInjection
 
     /// A short human name, for denial reasons.

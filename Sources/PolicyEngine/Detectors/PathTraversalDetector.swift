@@ -16,6 +16,9 @@ enum PathTraversalDetector {
     }
 
     static func flags(_ text: DetectorText) -> Bool {
+        // Every shape this detector knows needs a dot or a separator somewhere.
+        let relevant: (UInt8) -> Bool = { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }
+        guard text.raw.contains(where: relevant) || text.decoded?.contains(where: relevant) == true else { return false }
         let raw = scan(SensitivePaths.slashed(text.raw))
         if raw.flagged { return true }
         guard let decoded = text.decoded else { return false }

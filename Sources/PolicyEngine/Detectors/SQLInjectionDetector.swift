@@ -41,8 +41,28 @@ enum SQLInjectionDetector {
         let hasDouble = text.contains(UInt8(ascii: "\""))
         if hasSingle, quoteContext(text, quote: UInt8(ascii: "'")) { return true }
         if hasDouble, quoteContext(text, quote: UInt8(ascii: "\"")) { return true }
+        guard mayNeedTokens(text) else { return false }
         let tokens = SQLTokenizer.tokenize(text)
         return numericContext(tokens) || anywhere(tokens)
+    }
+
+    private static let anywhereTriggers: [[UInt8]] = ["union", "waitfor", "benchmark", "sleep", "xp_", "sp_", ";", "dbms_", "utl_"]
+        .map(Bytes.of)
+
+    /// Whether the bare-value and anywhere checks could find anything: the text starts like a
+    /// number or a condition, or contains a word those checks look for. Most prose does not.
+    static func mayNeedTokens(_ text: [UInt8]) -> Bool {
+        var start = 0
+        while start < text.count, Bytes.isSpace(text[start]) || text[start] == UInt8(ascii: "(") { start += 1 }
+        if start < text.count {
+            let first = text[start]
+            if Bytes.isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "|") || first == UInt8(ascii: "&")
+                || text.has(Bytes.of("or"), at: start) || text.has(Bytes.of("and"), at: start)
+            {
+                return true
+            }
+        }
+        return anywhereTriggers.contains { text.containsBytes($0) }
     }
 
     /// The text as the tail of a quoted string: what follows the first closing quote.

@@ -16,18 +16,15 @@ extension PolicyDocument {
     }
 
     func canonicalBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        // The encoder's own layout does not matter: the output is parsed and re-rendered.
-        let data: Data
+        Self.canonicalBytes(ofNormalized: normalized())
+    }
+
+    /// The canonical bytes of a document that is already normalized.
+    static func canonicalBytes(ofNormalized document: PolicyDocument) -> [UInt8] {
         do {
-            data = try encoder.encode(normalized())
+            return try PolicyJSON(encoding: document).canonicalBytes()
         } catch {
             preconditionFailure("a PolicyDocument always encodes: \(error)")
-        }
-        do {
-            return try PolicyJSON(parsing: data).canonicalBytes()
-        } catch {
-            preconditionFailure("JSONEncoder produced unparsable JSON: \(error)")
         }
     }
 
@@ -51,7 +48,7 @@ extension PolicyDocument {
         let known: PolicyJSON
         do {
             given = try PolicyJSON(parsing: data)
-            known = try PolicyJSON(parsing: JSONEncoder().encode(document))
+            known = try PolicyJSON(encoding: document)
         } catch {
             throw .malformed([PolicyIssue(path: root, message: "not valid JSON")])
         }

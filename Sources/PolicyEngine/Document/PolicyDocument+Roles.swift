@@ -38,8 +38,11 @@ extension PolicyDocument {
     public struct RateLimit: Codable, Sendable, Hashable {
         /// What a bucket is kept per.
         public enum Scope: String, Codable, Sendable, Hashable, CaseIterable {
+            /// One bucket per caller subject.
             case subject
+            /// One bucket per tool name.
             case tool
+            /// One bucket per client address.
             case clientIP
         }
 

@@ -6,7 +6,9 @@
 public struct PolicyDocument: Codable, Sendable, Hashable {
     /// What happens to a call no role decides.
     public enum Action: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Let the call through.
         case allow
+        /// Refuse the call.
         case deny
     }
 

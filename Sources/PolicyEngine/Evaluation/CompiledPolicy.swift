@@ -31,7 +31,7 @@ public final class CompiledPolicy: Sendable {
     public init(_ document: PolicyDocument) throws(PolicyValidationError) {
         try document.validateOrThrow()
         let normalized = document.normalized()
-        let canonical = normalized.canonicalBytes()
+        let canonical = PolicyDocument.canonicalBytes(ofNormalized: normalized)
         self.document = normalized
         self.canonicalJSON = Data(canonical)
         self.version = PolicyDocument.version(ofCanonical: canonical)

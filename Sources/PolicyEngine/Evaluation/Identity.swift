@@ -4,8 +4,11 @@
 public struct Identity: Sendable, Hashable, Codable {
     /// How the caller authenticated.
     public enum Method: String, Sendable, Hashable, Codable {
+        /// No credentials.
         case anonymous
+        /// A verified API key.
         case apiKey
+        /// A verified bearer token.
         case jwt
     }
 

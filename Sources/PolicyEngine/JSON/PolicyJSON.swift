@@ -2,11 +2,17 @@
 /// rendering of policy documents. A small, `Sendable` tree with no Foundation types in it, so the
 /// engine stays pure. Object keys keep no order; the canonical rendering sorts them.
 public enum PolicyJSON: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// Any JSON number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([PolicyJSON])
+    /// An object; key order is not kept.
     case object([String: PolicyJSON])
 
     /// The member `key` of an object, or nil for anything else.

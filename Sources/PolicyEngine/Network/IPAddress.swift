@@ -4,7 +4,9 @@
 public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The address family.
     public enum Family: Sendable, Hashable {
+        /// IPv4.
         case v4
+        /// IPv6.
         case v6
     }
 

@@ -50,7 +50,14 @@ struct PikeVM {
                 addThread(to: &current, pc: 0, position: position, previous: previous,
                           next: position < text.count ? scalar : nil)
             }
-            if current.pcs.isEmpty { break }
+            if current.pcs.isEmpty {
+                // Nothing alive: done if a match was found or no later start can match.
+                if matched != nil || length == 0 || program.anchoredAtStart { break }
+                previous = scalar
+                position += length
+                nextGeneration()
+                continue
+            }
             nextGeneration()
             next.removeAll()
             let following = position + length < text.count ? Self.decode(text, at: position + length).0 : nil

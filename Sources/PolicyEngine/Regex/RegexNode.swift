@@ -74,10 +74,10 @@ struct ScalarSet: Sendable, Hashable {
         var extra: [ClosedRange<UInt32>] = []
         for range in ranges {
             // ASCII letters in bulk; other scalars one by one when the range is small.
-            let upper = max(range.lowerBound, 0x41)...min(range.upperBound, 0x5A)
-            if upper.lowerBound <= upper.upperBound { extra.append((upper.lowerBound + 32)...(upper.upperBound + 32)) }
-            let lower = max(range.lowerBound, 0x61)...min(range.upperBound, 0x7A)
-            if lower.lowerBound <= lower.upperBound { extra.append((lower.lowerBound - 32)...(lower.upperBound - 32)) }
+            let (upperLow, upperHigh) = (max(range.lowerBound, 0x41), min(range.upperBound, 0x5A))
+            if upperLow <= upperHigh { extra.append((upperLow + 32)...(upperHigh + 32)) }
+            let (lowerLow, lowerHigh) = (max(range.lowerBound, 0x61), min(range.upperBound, 0x7A))
+            if lowerLow <= lowerHigh { extra.append((lowerLow - 32)...(lowerHigh - 32)) }
             guard range.upperBound >= 0x80, range.count <= 1024 else { continue }
             for value in max(range.lowerBound, 0x80)...range.upperBound {
                 for other in Self.otherCases(value) { extra.append(other...other) }

@@ -1,0 +1,94 @@
+import Foundation
+import PolicyEngine
+
+/// The policy seam implemented with the policy engine: one compiled policy (immutable) and the
+/// gateway's rate limiter (shared across policy swaps so buckets survive a push).
+public struct EnginePolicyEnforcer: PolicyEnforcer {
+    /// The compiled policy.
+    public let policy: CompiledPolicy
+    private let rateLimiter: RateLimiter
+
+    /// An enforcer of `policy` taking rate-limit tokens from `rateLimiter`.
+    public init(policy: CompiledPolicy, rateLimiter: RateLimiter) {
+        self.policy = policy
+        self.rateLimiter = rateLimiter
+    }
+
+    /// The engine's identity for a caller the gateway authenticated.
+    func identity(_ origin: RequestOrigin) -> Identity {
+        let caller = origin.identity
+        switch caller.method {
+        case .anonymous:
+            return .anonymous
+        case .apiKey:
+            return Identity(subject: caller.subject ?? Identity.anonymousSubject, method: .apiKey)
+        case .jwt:
+            return policy.identity(fromVerifiedClaims: caller.claims.mapValues(\.policyJSON))
+                ?? Identity(subject: caller.subject ?? Identity.anonymousSubject, method: .jwt)
+        }
+    }
+
+    private func map(_ decision: Decision) -> PolicyDecision {
+        if decision.allowed || policy.isDryRun { return .allow }
+        if let retryAfter = decision.retryAfter { return .rateLimited(rule: decision.rule, retryAfterSeconds: retryAfter) }
+        return .deny(rule: decision.rule, reason: decision.reason)
+    }
+
+    public func checkConnection(clientIP: String?) -> PolicyDecision {
+        map(policy.evaluateConnection(clientIP.flatMap { IPAddress($0) }))
+    }
+
+    public func checkIdentity(_ origin: RequestOrigin) -> PolicyDecision {
+        if origin.identity.method == .anonymous, policy.document.authentication?.allowAnonymous != true, !policy.isDryRun {
+            return .deny(rule: "authentication.anonymous", reason: "anonymous access is not allowed; present an API key or a bearer token")
+        }
+        return .allow
+    }
+
+    public func identify(apiKey: String) -> CallerIdentity? {
+        policy.identity(forAPIKey: apiKey).map { CallerIdentity(method: .apiKey, subject: $0.subject) }
+    }
+
+    public func checkToolCall(tool: String, arguments: JSONValue?, origin: RequestOrigin) -> PolicyDecision {
+        let request = ToolCallRequest(identity: identity(origin), clientIP: origin.clientIP, toolName: tool,
+                                      arguments: arguments?.policyJSON ?? .object([:]))
+        return map(policy.evaluate(request, rateLimiter: rateLimiter))
+    }
+
+    public func isToolVisible(_ tool: String, origin: RequestOrigin) -> Bool {
+        policy.isDryRun || policy.toolVisible(identity(origin), tool)
+    }
+
+    public func redact(toolResult: JSONValue) -> JSONValue {
+        guard policy.redactsOutput else { return toolResult }
+        return toolResult.mapStrings { policy.redact($0) }
+    }
+}
+
+/// Compiles pushed documents with the policy engine. The rate limiter lives here so it outlives
+/// each compiled policy.
+public struct EnginePolicyCompiler: PolicyCompiler {
+    private let rateLimiter: RateLimiter
+
+    /// A compiler whose enforcers share one rate limiter reading `clock` (monotonic nanoseconds).
+    public init(clock: @escaping @Sendable () -> UInt64 = RateLimiter.systemClock) {
+        rateLimiter = RateLimiter(clock: clock)
+    }
+
+    public func compile(document: JSONValue) throws -> CompiledPolicyDocument {
+        let bytes = document.renderedBytes()
+        let compiled: CompiledPolicy
+        do {
+            compiled = try CompiledPolicy(PolicyDocument.decode(json: Data(bytes)))
+        } catch {
+            let issues = error.issues.map { (path: $0.path, reason: $0.message) }
+            guard let first = issues.first else { throw PolicyRejection(fieldPath: "", reason: error.shortDescription) }
+            throw PolicyRejection(fieldPath: first.path, reason: first.reason, more: Array(issues.dropFirst()))
+        }
+        let sha256 = String(compiled.version.dropFirst("sha256:".count))
+        var accepted: Set<String> = []
+        if let raw = try? PolicyJSON(parsing: bytes) { accepted.insert(Authenticator.sha256Hex(raw.canonicalBytes())) }
+        return CompiledPolicyDocument(enforcer: EnginePolicyEnforcer(policy: compiled, rateLimiter: rateLimiter),
+                                      sha256: sha256, acceptedSHA256: accepted)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import OperatorAPI
+
+/// mcpctl: the command line of mcp-operator.
+@main
+struct MCPCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcpctl",
+        abstract: "The command line of mcp-operator.",
+        subcommands: [CRDs.self]
+    )
+}
+
+/// `mcpctl crds`: the CustomResourceDefinitions generated from the Swift types.
+struct CRDs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crds",
+        abstract: "CustomResourceDefinitions of MCPServer and MCPPolicy.",
+        subcommands: [Generate.self]
+    )
+
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the CRDs as YAML files, or print them with --stdout.")
+
+        @Option(name: .customLong("output-dir"), help: "The folder to write the YAML files to.")
+        var outputDirectory: String = "crds"
+
+        @Flag(help: "Print every CRD to standard output instead of writing files.")
+        var stdout = false
+
+        func run() async throws {
+            if stdout {
+                for (_, definition) in CustomResourceDefinitions.all {
+                    FileHandle.standardOutput.write(Data(try CustomResourceDefinitions.yaml(definition).utf8))
+                }
+                return
+            }
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+            for (fileName, definition) in CustomResourceDefinitions.all {
+                let path = (outputDirectory as NSString).appendingPathComponent(fileName)
+                try CustomResourceDefinitions.yaml(definition).write(toFile: path, atomically: true, encoding: .utf8)
+                print("wrote \(path)")
+            }
+        }
+    }
+}
