@@ -10,6 +10,7 @@ public final class PeerProcess: @unchecked Sendable {
     private let output: Pipe
 
     /// Starts `executable` with `arguments` and waits up to `timeout` for its first output line.
+    /// This blocks the calling thread: from async code use `PeerProcess.start`.
     public init(executable: String, arguments: [String], environment: [String: String]? = nil,
                 timeout: Duration = .seconds(20)) throws {
         let process = Process()
@@ -57,7 +58,8 @@ public struct PeerProcessError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Runs a command to completion and returns its standard output; throws with its stderr when it fails.
+/// Runs a command to completion and returns its standard output; throws with its stderr when it
+/// fails. This blocks the calling thread: from async code use `runCommandAsync`.
 @discardableResult
 public func runCommand(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> String {
     let process = Process()
@@ -83,4 +85,34 @@ public func makeTemporaryDirectory(prefix: String = "mcp-test") throws -> String
     let path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+// Swift's cooperative pool has one thread per core (two on the CI machine): a test that blocks
+// one of them waiting for a process starves every other test running in parallel. The async
+// forms below wait on a thread of their own.
+
+extension PeerProcess {
+    /// Starts a peer process without blocking the caller's thread; see `init`.
+    public static func start(executable: String, arguments: [String], environment: [String: String]? = nil,
+                             timeout: Duration = .seconds(20)) async throws -> PeerProcess {
+        try await onDedicatedThread {
+            try PeerProcess(executable: executable, arguments: arguments, environment: environment, timeout: timeout)
+        }
+    }
+}
+
+/// Runs a command to completion without blocking the caller's thread; see `runCommand`.
+@discardableResult
+public func runCommandAsync(_ executable: String, _ arguments: [String], in directory: String? = nil) async throws -> String {
+    try await onDedicatedThread { try runCommand(executable, arguments, in: directory) }
+}
+
+/// Runs blocking work on a new thread and resumes the caller with its result.
+public func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+        }
+        thread.start()
+    }
 }

@@ -9,7 +9,7 @@ enum EnvironmentArguments {
         ("--upstream-url", "MCP_GATEWAY_UPSTREAM_URL"), ("--warm-pool", "MCP_GATEWAY_WARM_POOL"),
         ("--session-idle-timeout", "MCP_GATEWAY_SESSION_IDLE_TIMEOUT"), ("--max-body-bytes", "MCP_GATEWAY_MAX_BODY_BYTES"),
         ("--log-level", "MCP_GATEWAY_LOG_LEVEL"), ("--log-format", "MCP_GATEWAY_LOG_FORMAT"),
-        ("--jwks-file", "MCP_GATEWAY_JWKS_FILE"), ("--jwt-issuer", "MCP_GATEWAY_JWT_ISSUER"),
+        ("--jwks-file", "MCP_GATEWAY_JWKS_FILE"), ("--jwks-url", "MCP_GATEWAY_JWKS_URL"), ("--jwt-issuer", "MCP_GATEWAY_JWT_ISSUER"),
         ("--jwt-audience", "MCP_GATEWAY_JWT_AUDIENCE"), ("--api-keys-file", "MCP_GATEWAY_API_KEYS_FILE"),
     ]
     private static let lists: [(flag: String, variable: String)] = [

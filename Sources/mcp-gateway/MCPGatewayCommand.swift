@@ -17,7 +17,7 @@ struct MCPGatewayCommand: AsyncParsableCommand {
         MCP_GATEWAY_ADMIN_TOKEN_FILE, MCP_GATEWAY_POLICY, MCP_GATEWAY_UPSTREAM_URL, MCP_GATEWAY_PLUGINS
         (comma-separated NAME=URL), MCP_GATEWAY_WARM_POOL, MCP_GATEWAY_SESSION_IDLE_TIMEOUT, MCP_GATEWAY_MAX_BODY_BYTES,
         MCP_GATEWAY_LOG_LEVEL, MCP_GATEWAY_LOG_FORMAT, MCP_GATEWAY_ALLOWED_ORIGINS (comma-separated),
-        MCP_GATEWAY_JWKS_FILE, MCP_GATEWAY_JWT_ISSUER, MCP_GATEWAY_JWT_AUDIENCE, MCP_GATEWAY_API_KEYS_FILE,
+        MCP_GATEWAY_JWKS_FILE, MCP_GATEWAY_JWKS_URL, MCP_GATEWAY_JWT_ISSUER, MCP_GATEWAY_JWT_AUDIENCE, MCP_GATEWAY_API_KEYS_FILE,
         MCP_GATEWAY_UPSTREAM_COMMAND (the stdio command, split on spaces).
         /metrics, /healthz, /readyz and /admin/policy are served on the admin listener.
         """)
@@ -35,6 +35,7 @@ struct MCPGatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "json"
     @Option(name: .customLong("allowed-origin"), help: "An Origin accepted besides localhost (repeatable; * for any).") var allowedOrigins: [String] = []
     @Option(name: .customLong("jwks-file"), help: "JWKS used to verify bearer tokens.") var jwksFile: String?
+    @Option(name: .customLong("jwks-url"), help: "URL to fetch the JWKS from at start (http://).") var jwksURL: String?
     @Option(name: .customLong("jwt-issuer"), help: "Required token issuer.") var jwtIssuer: String?
     @Option(name: .customLong("jwt-audience"), help: "Required token audience.") var jwtAudience: String?
     @Option(name: .customLong("api-keys-file"), help: "API key hashes: JSON {name: sha256hex} or name:sha256hex lines.") var apiKeysFile: String?
@@ -98,7 +99,7 @@ struct MCPGatewayCommand: AsyncParsableCommand {
         }
         let adminToken = try adminTokenFile.map { try read($0).trimmingCharacters(in: .whitespacesAndNewlines) }
         let authentication = AuthenticationConfiguration(
-            jwksJSON: try jwksFile.map(read), issuer: jwtIssuer, audience: jwtAudience,
+            jwksJSON: try jwksFile.map(read), jwksURL: jwksURL, issuer: jwtIssuer, audience: jwtAudience,
             apiKeyHashes: try apiKeysFile.map { AuthenticationConfiguration.parseAPIKeyHashes(try read($0)) } ?? [:])
         return GatewayConfiguration(
             listen: listenAddress, adminListen: adminAddress, adminToken: adminToken, upstream: upstream, plugins: pluginSpecs,

@@ -6,8 +6,8 @@ import Testing
 /// The peer server script beside these tests.
 let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/peer_server.py").path
 
-func startPeer(_ arguments: [String] = []) throws -> PeerProcess {
-    try PeerProcess(executable: "/usr/bin/env", arguments: ["python3", peerScript] + arguments)
+func startPeer(_ arguments: [String] = []) async throws -> PeerProcess {
+    try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", peerScript] + arguments)
 }
 
 struct Echo: Decodable {
@@ -21,7 +21,7 @@ struct Echo: Decodable {
 
 @Suite struct HTTPTransportTests {
     @Test func sendsMethodHeadersAndBody() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         var headers = HTTPHeaders()
         headers.add("X-Test", "yes")
@@ -38,7 +38,7 @@ struct Echo: Decodable {
     }
 
     @Test func reusesTheConnectionAcrossRequests() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         var ports: Set<Int> = []
         for _ in 0..<5 {
@@ -49,7 +49,7 @@ struct Echo: Decodable {
     }
 
     @Test func streamsRecordsSpanningManyReads() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         let response = try await transport.stream(HTTPRequest(url: "http://127.0.0.1:\(peer.firstLine)/stream?n=200&size=300&piece=7"))
         #expect(response.status == 200)
@@ -63,7 +63,7 @@ struct Echo: Decodable {
     }
 
     @Test func streamHeadArrivesBeforeTheBodyEnds() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         let response = try await transport.stream(HTTPRequest(url: "http://127.0.0.1:\(peer.firstLine)/hang"))
         #expect(response.status == 200)
@@ -73,7 +73,7 @@ struct Echo: Decodable {
     }
 
     @Test func cancellingTheTaskAbortsABufferedTransfer() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         let task = Task {
             try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(peer.firstLine)/slow?seconds=30", timeout: .seconds(60)))
@@ -89,7 +89,7 @@ struct Echo: Decodable {
     }
 
     @Test func cancellingTheIteratingTaskEndsAStream() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         let response = try await transport.stream(HTTPRequest(url: "http://127.0.0.1:\(peer.firstLine)/hang"))
         let task = Task {
@@ -106,7 +106,7 @@ struct Echo: Decodable {
     }
 
     @Test func idleTimeoutEndsASilentStream() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         let response = try await transport.stream(HTTPRequest(url: "http://127.0.0.1:\(peer.firstLine)/hang", idleTimeout: .seconds(1)))
         await #expect(throws: TransportError.self) {
@@ -115,7 +115,7 @@ struct Echo: Decodable {
     }
 
     @Test func totalTimeoutEndsASlowRequest() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         do {
             _ = try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(peer.firstLine)/slow?seconds=10", timeout: .milliseconds(300)))
@@ -140,7 +140,7 @@ struct Echo: Decodable {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socket = directory + "/peer.sock"
-        let peer = try startPeer(["--unix", socket])
+        let peer = try await startPeer(["--unix", socket])
         #expect(peer.firstLine == socket)
         let transport = HTTPTransport(configuration: HTTPTransportConfiguration(unixSocketPath: socket))
         let response = try await transport.send(HTTPRequest(method: "POST", url: "http://localhost/echo", body: Data("hi".utf8)))
@@ -162,7 +162,7 @@ struct Echo: Decodable {
     }
 
     @Test func manyConcurrentRequestsAllComplete() async throws {
-        let peer = try startPeer()
+        let peer = try await startPeer()
         let transport = HTTPTransport()
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<50 {

@@ -11,7 +11,11 @@ struct TestPKI {
     var clientCertificatePEM: Data { FileManager.default.contents(atPath: directory + "/client.crt")! }
     var clientKeyPEM: Data { FileManager.default.contents(atPath: directory + "/client.key")! }
 
-    init(serverNames: String = "DNS:kube.test,IP:127.0.0.1") throws {
+    static func make(serverNames: String = "DNS:kube.test,IP:127.0.0.1") async throws -> TestPKI {
+        try await onDedicatedThread { try TestPKI(serverNames: serverNames) }
+    }
+
+    init(serverNames: String) throws {
         directory = try makeTemporaryDirectory(prefix: "pki")
         let openssl = "/usr/bin/openssl"
         func run(_ arguments: [String]) throws { try runCommand(openssl, arguments, in: directory) }
@@ -26,18 +30,18 @@ struct TestPKI {
                  "-days", "1"])
     }
 
-    func startServer(requireClientCertificate: Bool = true) throws -> PeerProcess {
+    func startServer(requireClientCertificate: Bool = true) async throws -> PeerProcess {
         var arguments = ["--cert", directory + "/server.crt", "--key", directory + "/server.key"]
         if requireClientCertificate { arguments += ["--client-ca", directory + "/ca.crt"] }
-        return try startPeer(arguments)
+        return try await startPeer(arguments)
     }
 }
 
 @Suite(.serialized) struct TLSTests {
     @Test func mutualTLSWithCertificatesFromMemory() async throws {
-        let pki = try TestPKI()
+        let pki = try await TestPKI.make()
         defer { try? FileManager.default.removeItem(atPath: pki.directory) }
-        let server = try pki.startServer()
+        let server = try await pki.startServer()
         let tls = TLSConfiguration(certificateAuthorityPEM: pki.caPEM, clientCertificatePEM: pki.clientCertificatePEM,
                                    clientKeyPEM: pki.clientKeyPEM)
         let transport = HTTPTransport(configuration: HTTPTransportConfiguration(tls: tls))
@@ -48,13 +52,13 @@ struct TestPKI {
     }
 
     @Test func serverOutsideTheGivenCAIsRefused() async throws {
-        let pki = try TestPKI()
-        let other = try TestPKI()
+        let pki = try await TestPKI.make()
+        let other = try await TestPKI.make()
         defer {
             try? FileManager.default.removeItem(atPath: pki.directory)
             try? FileManager.default.removeItem(atPath: other.directory)
         }
-        let server = try pki.startServer(requireClientCertificate: false)
+        let server = try await pki.startServer(requireClientCertificate: false)
         // Trusting another CA (and not the system store) must fail verification.
         let transport = HTTPTransport(configuration: HTTPTransportConfiguration(tls: TLSConfiguration(certificateAuthorityPEM: other.caPEM)))
         do {
@@ -71,18 +75,18 @@ struct TestPKI {
     }
 
     @Test func insecureSkipVerifyOnlyWhenAsked() async throws {
-        let pki = try TestPKI()
+        let pki = try await TestPKI.make()
         defer { try? FileManager.default.removeItem(atPath: pki.directory) }
-        let server = try pki.startServer(requireClientCertificate: false)
+        let server = try await pki.startServer(requireClientCertificate: false)
         let transport = HTTPTransport(configuration: HTTPTransportConfiguration(tls: TLSConfiguration(insecureSkipVerify: true)))
         let response = try await transport.send(HTTPRequest(url: "https://127.0.0.1:\(server.firstLine)/echo"))
         #expect(response.status == 200)
     }
 
     @Test func missingClientCertificateIsRefusedByTheServer() async throws {
-        let pki = try TestPKI()
+        let pki = try await TestPKI.make()
         defer { try? FileManager.default.removeItem(atPath: pki.directory) }
-        let server = try pki.startServer()
+        let server = try await pki.startServer()
         let transport = HTTPTransport(configuration: HTTPTransportConfiguration(tls: TLSConfiguration(certificateAuthorityPEM: pki.caPEM)))
         await #expect(throws: TransportError.self) {
             _ = try await transport.send(HTTPRequest(url: "https://127.0.0.1:\(server.firstLine)/echo"))
@@ -90,9 +94,9 @@ struct TestPKI {
     }
 
     @Test func serverNameOverridesTheNameVerified() async throws {
-        let pki = try TestPKI(serverNames: "DNS:kube.test")
+        let pki = try await TestPKI.make(serverNames: "DNS:kube.test")
         defer { try? FileManager.default.removeItem(atPath: pki.directory) }
-        let server = try pki.startServer(requireClientCertificate: false)
+        let server = try await pki.startServer(requireClientCertificate: false)
         let url = "https://127.0.0.1:\(server.firstLine)/echo"
         let plain = HTTPTransport(configuration: HTTPTransportConfiguration(tls: TLSConfiguration(certificateAuthorityPEM: pki.caPEM)))
         await #expect(throws: TransportError.self) { _ = try await plain.send(HTTPRequest(url: url)) }

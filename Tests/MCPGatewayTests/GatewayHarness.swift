@@ -13,9 +13,9 @@ enum Harness {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
     /// Fails (never skips) when the Python MCP packages are missing.
-    static func requirePythonMCP() throws {
+    static func requirePythonMCP() async throws {
         do {
-            try runCommand("/usr/bin/env", ["python3", "-c", "import mcp, mcp_server_time, uvicorn; from mcp.server.mcpserver import MCPServer"])
+            try await runCommandAsync("/usr/bin/env", ["python3", "-c", "import mcp, mcp_server_time, uvicorn; from mcp.server.mcpserver import MCPServer"])
         } catch {
             throw TestFailure("the Python MCP SDK is missing — run `pip install mcp mcp-server-time` (\(error))")
         }
@@ -32,17 +32,17 @@ enum Harness {
     static let timeUpstream = UpstreamSpec.stdio(command: ["python3", "-m", "mcp_server_time", "--local-timezone", "UTC"])
 
     /// Starts the plugin fixture (an MCPServer over Streamable HTTP); its URL is `/mcp` on the port it prints.
-    static func startPlugin() throws -> (PeerProcess, String) {
-        let process = try PeerProcess(executable: "/usr/bin/env", arguments: ["python3", "\(fixtures)/plugin_server.py"])
+    static func startPlugin() async throws -> (PeerProcess, String) {
+        let process = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(fixtures)/plugin_server.py"])
         return (process, "http://127.0.0.1:\(process.firstLine)/mcp")
     }
 
     /// A configuration on free loopback ports.
     static func configuration(upstream: UpstreamSpec, plugins: [PluginSpec] = [], policy: any PolicyEnforcer = AllowAllPolicyEnforcer(),
-                              warmPool: Int = 1) -> GatewayConfiguration {
+                              warmPool: Int = 1, auditLog: AuditLog = .discard) -> GatewayConfiguration {
         GatewayConfiguration(
             listen: .init(host: "127.0.0.1", port: 0), adminListen: .init(host: "127.0.0.1", port: 0), adminToken: "admin-secret",
-            upstream: upstream, plugins: plugins, warmPoolSize: warmPool, initialPolicy: .test(policy))
+            upstream: upstream, plugins: plugins, warmPoolSize: warmPool, initialPolicy: .test(policy), auditLog: auditLog)
     }
 
     /// Runs a gateway for the duration of `body`.
@@ -55,8 +55,8 @@ enum Harness {
     }
 
     /// Runs a Python fixture script to completion and parses the JSON line it prints.
-    static func runPython(_ script: String, _ arguments: [String]) throws -> JSONValue {
-        let output = try runCommand("/usr/bin/env", ["python3", "\(fixtures)/\(script)"] + arguments)
+    static func runPython(_ script: String, _ arguments: [String]) async throws -> JSONValue {
+        let output = try await runCommandAsync("/usr/bin/env", ["python3", "\(fixtures)/\(script)"] + arguments)
         guard let line = output.split(separator: "\n").last, let json = try? JSONValue(parsing: String(line)) else {
             throw TestFailure("\(script) printed no JSON: \(output)")
         }

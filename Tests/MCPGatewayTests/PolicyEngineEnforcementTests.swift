@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import TestSupport
 
@@ -31,7 +32,10 @@ struct PolicyEngineEnforcementTests {
     }
 
     @Test func everyLayerAllowsAndDeniesWithTheRuleNamed() async throws {
-        var configuration = Harness.configuration(upstream: Harness.recordingUpstream())
+        let lines = NIOLockedValueBox<[JSONValue]>([])
+        var configuration = Harness.configuration(upstream: Harness.recordingUpstream(), auditLog: AuditLog { line in
+            if let record = try? JSONValue(parsing: line) { lines.withLockedValue { $0.append(record) } }
+        })
         configuration.policyCompiler = EnginePolicyCompiler()
         try await Harness.withGateway(configuration) { app, port, admin in
             let pushed = try await push(Self.document, admin: admin)
@@ -65,6 +69,14 @@ struct PolicyEngineEnforcementTests {
             let injection = try await call(port, session, "echo", ["query": "1' OR '1'='1' --"])
             #expect(injection?["error"]?["data"]?["rule"]?.stringValue?.hasPrefix("inputValidation") == true, "\(String(describing: injection))")
         }
+        let records = lines.withLockedValue { $0 }
+        #expect(records.count == 4)
+        let denial = try #require(records.first { $0["tool"] == "pid" })
+        #expect(denial["allowed"] == false)
+        #expect(denial["subject"] == "ops")
+        #expect(denial["rule"]?.stringValue?.hasPrefix("roles.operators.denyTools") == true)
+        #expect(denial["argumentsSHA256"]?.stringValue?.count == 64)
+        #expect(records.allSatisfy { $0["arguments"] == nil }, "arguments are hashed, not logged")
     }
 
     @Test func invalidDocumentIs422AndTheOldPolicyStays() async throws {

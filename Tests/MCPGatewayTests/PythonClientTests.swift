@@ -9,8 +9,8 @@ import TestSupport
 @Suite("MCP Python SDK through the gateway", .serialized)
 struct PythonClientTests {
     func withTimeGateway(_ body: @Sendable (Int) async throws -> Void) async throws {
-        try Harness.requirePythonMCP()
-        let (plugin, pluginURL) = try Harness.startPlugin()
+        try await Harness.requirePythonMCP()
+        let (plugin, pluginURL) = try await Harness.startPlugin()
         defer { plugin.stop() }
         let configuration = Harness.configuration(
             upstream: Harness.timeUpstream, plugins: [PluginSpec(name: "calc", upstream: .http(url: pluginURL))],
@@ -30,21 +30,21 @@ struct PythonClientTests {
 
     @Test func streamableHTTP() async throws {
         try await withTimeGateway { port in
-            let report = try Harness.runPython("mcp_client_check.py", ["streamable", "http://127.0.0.1:\(port)/mcp", "convert_time"])
+            let report = try await Harness.runPython("mcp_client_check.py", ["streamable", "http://127.0.0.1:\(port)/mcp", "convert_time"])
             check(report)
         }
     }
 
     @Test func legacySSE() async throws {
         try await withTimeGateway { port in
-            let report = try Harness.runPython("mcp_client_check.py", ["sse", "http://127.0.0.1:\(port)/sse", "convert_time"])
+            let report = try await Harness.runPython("mcp_client_check.py", ["sse", "http://127.0.0.1:\(port)/sse", "convert_time"])
             check(report)
         }
     }
 
     @Test func webSocketWithMCPSubprotocol() async throws {
         try await withTimeGateway { port in
-            let report = try Harness.runPython("ws_client_check.py", ["ws://127.0.0.1:\(port)/ws"])
+            let report = try await Harness.runPython("ws_client_check.py", ["ws://127.0.0.1:\(port)/ws"])
             #expect(report["status"]?.stringValue?.contains("101") == true)
             #expect(report["subprotocol"] == "mcp")
             #expect(report["server"] == "mcp-gateway")

@@ -44,6 +44,24 @@ struct StreamableHTTPTests {
         }
     }
 
+    @Test func batchesAreAnsweredIn20250326Sessions() async throws {
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream())) { _, port, _ in
+            let opened = try await TestHTTP.post(port: port, session: nil, body: """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
+                """)
+            #expect(opened.json?["result"]?["protocolVersion"] == "2025-03-26")
+            let session = try #require(opened.header("mcp-session-id"))
+            let batch = try await TestHTTP.post(port: port, session: session, body: """
+                [{"jsonrpc":"2.0","id":"a","method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},
+                 {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"k":1}}},{"id":8}]
+                """)
+            #expect(batch.status == 200)
+            let answers = try #require(batch.json?.arrayValue)
+            #expect(answers.map { $0["id"] } == ["a", 7, 8], "the invalid message is answered with its readable id")
+            #expect(answers[2]["error"]?["code"] == .int(-32600))
+        }
+    }
+
     @Test func oversizedBodiesAndForeignOriginsAreRefused() async throws {
         var configuration = Harness.configuration(upstream: Harness.recordingUpstream())
         configuration.maxBodyBytes = 1024

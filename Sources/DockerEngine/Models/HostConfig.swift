@@ -13,7 +13,8 @@ public struct HostConfig: Sendable, Hashable, Codable {
     public var binds: [String]?
     /// Mounts in the long form (bind, volume, tmpfs).
     public var mounts: [Mount]?
-    /// tmpfs mounts: target → options (`size=64m,mode=1777`).
+    /// tmpfs mounts: target → options (`rw,noexec,nosuid,size=64m,mode=1777`). Without `mode`
+    /// the mount is root's 0755, so give `mode=1777` for a non-root user's `/tmp`.
     public var tmpfs: [String: String]?
     /// Mount the root filesystem read-only.
     public var readonlyRootfs: Bool?

@@ -5,8 +5,10 @@ import JWTKit
 /// How callers prove who they are: bearer JWTs checked against a JWKS (issuer, audience, expiry),
 /// and API keys stored only as SHA-256 hashes.
 public struct AuthenticationConfiguration: Sendable {
-    /// The JWKS document as JSON text (from a file, or fetched from a URL at start).
+    /// The JWKS document as JSON text (from a file).
     public var jwksJSON: String?
+    /// Where to fetch the JWKS at start when `jwksJSON` is not given (`http://` only for now).
+    public var jwksURL: String?
     /// The required `iss`, if any.
     public var issuer: String?
     /// The required `aud`, if any.
@@ -15,8 +17,10 @@ public struct AuthenticationConfiguration: Sendable {
     public var apiKeyHashes: [String: String]
 
     /// A configuration; with nothing set every caller is anonymous.
-    public init(jwksJSON: String? = nil, issuer: String? = nil, audience: String? = nil, apiKeyHashes: [String: String] = [:]) {
+    public init(jwksJSON: String? = nil, jwksURL: String? = nil, issuer: String? = nil, audience: String? = nil,
+                apiKeyHashes: [String: String] = [:]) {
         self.jwksJSON = jwksJSON
+        self.jwksURL = jwksURL
         self.issuer = issuer
         self.audience = audience
         self.apiKeyHashes = apiKeyHashes
@@ -56,7 +60,15 @@ public final class Authenticator: Sendable {
     /// - Throws: when the JWKS is not valid.
     public init(configuration: AuthenticationConfiguration) async throws {
         self.configuration = configuration
-        if let jwks = configuration.jwksJSON {
+        var jwksJSON = configuration.jwksJSON
+        if jwksJSON == nil, let url = configuration.jwksURL {
+            let target = try MinimalHTTPClient.Target(url: url)
+            jwksJSON = try await MinimalHTTPClient().execute(.GET, target, headers: [("Accept", "application/json")]) { head, body in
+                guard head.status == 200 else { throw UpstreamError.httpStatus(head.status, "fetching the JWKS") }
+                return String(decoding: try await body.collect(limit: 1 << 20), as: UTF8.self)
+            }
+        }
+        if let jwks = jwksJSON {
             let keys = JWTKeyCollection()
             try await keys.add(jwksJSON: jwks)
             self.keys = keys

@@ -55,6 +55,21 @@ public struct EnginePolicyEnforcer: PolicyEnforcer {
         return map(policy.evaluate(request, rateLimiter: rateLimiter))
     }
 
+    public func auditRecord(tool: String, arguments: JSONValue?, origin: RequestOrigin, decision: PolicyDecision,
+                            latencyNanoseconds: UInt64) -> [UInt8]? {
+        guard policy.auditEnabled else { return nil }
+        let request = ToolCallRequest(identity: identity(origin), clientIP: origin.clientIP, toolName: tool,
+                                      arguments: arguments?.policyJSON ?? .object([:]))
+        let engineDecision: Decision
+        switch decision {
+        case .allow: engineDecision = Decision(allowed: true, rule: "allow", reason: "allowed")
+        case .deny(let rule, let reason): engineDecision = Decision(allowed: false, rule: rule, reason: reason)
+        case .rateLimited(let rule, let retryAfter):
+            engineDecision = Decision(allowed: false, rule: rule, reason: "rate limited", retryAfter: retryAfter)
+        }
+        return Array(policy.auditRecord(request: request, decision: engineDecision, latencyNanoseconds: latencyNanoseconds, timestamp: Date()))
+    }
+
     public func isToolVisible(_ tool: String, origin: RequestOrigin) -> Bool {
         policy.isDryRun || policy.toolVisible(identity(origin), tool)
     }

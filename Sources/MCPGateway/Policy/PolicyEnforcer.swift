@@ -15,11 +15,33 @@ public protocol PolicyEnforcer: Sendable {
     func redact(toolResult: JSONValue) -> JSONValue
     /// The caller holding `apiKey` when the policy itself lists API keys (by hash); nil otherwise.
     func identify(apiKey: String) -> CallerIdentity?
+    /// One audit-log JSON line (ending in a newline) for a decided tool call, or nil when the
+    /// policy does not audit; arguments appear only as a hash unless the policy says otherwise.
+    func auditRecord(tool: String, arguments: JSONValue?, origin: RequestOrigin, decision: PolicyDecision,
+                     latencyNanoseconds: UInt64) -> [UInt8]?
 }
 
 extension PolicyEnforcer {
     /// No API keys in the policy.
     public func identify(apiKey: String) -> CallerIdentity? { nil }
+
+    /// The gateway's own audit line: who, tool, decision, rule, latency, and the arguments' hash.
+    public func auditRecord(tool: String, arguments: JSONValue?, origin: RequestOrigin, decision: PolicyDecision,
+                            latencyNanoseconds: UInt64) -> [UInt8]? {
+        let record: JSONValue = [
+            "subject": origin.identity.subject.map(JSONValue.string) ?? .null,
+            "method": .string(origin.identity.method.rawValue),
+            "clientIP": origin.clientIP.map(JSONValue.string) ?? .null,
+            "tool": .string(tool),
+            "allowed": .bool(decision.isAllowed),
+            "rule": .string(decision.ruleLabel),
+            "latencyMicroseconds": .double(Double(latencyNanoseconds) / 1000),
+            "argumentsSHA256": .string(Authenticator.sha256Hex((arguments ?? [:]).renderedBytes())),
+        ]
+        var line = record.renderedBytes()
+        line.append(0x0A)
+        return line
+    }
 }
 
 /// A policy that allows everything and changes nothing: the gateway's state before any policy is

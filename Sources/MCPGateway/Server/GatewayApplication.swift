@@ -115,7 +115,8 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, logger:
     if case .stdio = configuration.upstream { poolSize = configuration.warmPoolSize } else { poolSize = 0 }
     let pool = WarmPool(spec: configuration.upstream, size: poolSize, factory: factory, logger: logger)
     let registry = SessionRegistry(pool: pool, plugins: configuration.plugins, factory: factory, policyStore: policyStore,
-                                   metrics: metrics, idleTimeout: configuration.sessionIdleTimeout, logger: logger)
+                                   metrics: metrics, auditLog: configuration.auditLog, idleTimeout: configuration.sessionIdleTimeout,
+                                   logger: logger)
     let gate = ClientGate(allowedOrigins: configuration.allowedOrigins, authenticator: authenticator, policyStore: policyStore, metrics: metrics)
     let ports = BoundPorts()
 

@@ -57,6 +57,8 @@ public struct GatewayConfiguration: Sendable {
     public var initialPolicy: PolicySnapshot?
     /// How long an upstream handshake may take.
     public var upstreamInitializeTimeout: Duration
+    /// Where audit records of tool calls go (standard error by default).
+    public var auditLog: AuditLog
 
     /// A configuration with the documented defaults.
     public init(listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
@@ -65,7 +67,9 @@ public struct GatewayConfiguration: Sendable {
                 warmPoolSize: Int = 2, sessionIdleTimeout: Duration = .seconds(900), maxBodyBytes: Int = 4 << 20,
                 allowedOrigins: [String] = [], authentication: AuthenticationConfiguration = AuthenticationConfiguration(),
                 policyCompiler: any PolicyCompiler = AllowAllPolicyCompiler(), initialPolicyJSON: String? = nil,
-                initialPolicy: PolicySnapshot? = nil, upstreamInitializeTimeout: Duration = .seconds(30)) {
+                initialPolicy: PolicySnapshot? = nil, upstreamInitializeTimeout: Duration = .seconds(30),
+                auditLog: AuditLog = .standardError()) {
+        self.auditLog = auditLog
         self.listen = listen
         self.adminListen = adminListen
         self.adminToken = adminToken

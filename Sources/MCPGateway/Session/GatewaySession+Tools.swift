@@ -1,5 +1,3 @@
-import Crypto
-
 extension GatewaySession {
     /// Lists every tool of the main server and the plugins (plugin tools prefixed), then keeps the
     /// ones the policy lets `origin` see. A plugin that fails is left out; the main server failing
@@ -60,7 +58,10 @@ extension GatewaySession {
             return .failure(.invalidParams("tools/call needs a string name"))
         }
         let arguments = params["arguments"]
+        let started = ContinuousClock.now
         let decision = enforcer.checkToolCall(tool: name, arguments: arguments, origin: origin)
+        let elapsed = (ContinuousClock.now - started).components
+        let latency = UInt64(max(0, elapsed.seconds)) * 1_000_000_000 + UInt64(max(0, elapsed.attoseconds / 1_000_000_000))
         metrics?.recordDecision(decision, stage: "tools/call")
         let route = routing.route(name)
         var result: Result<JSONValue, JSONRPCError>
@@ -78,31 +79,10 @@ extension GatewaySession {
             result = await forward(to: main, method: "tools/call", params: params)
         }
         if case .success(let value) = result { result = .success(enforcer.redact(toolResult: value)) }
-        audit(tool: name, arguments: arguments, origin: origin, decision: decision)
-        return result
-    }
-
-    private func audit(tool: String, arguments: JSONValue?, origin: RequestOrigin, decision: PolicyDecision) {
-        let digest = SHA256.hash(data: (arguments ?? .null).renderedBytes())
-        let hash = digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-        let outcome: String
-        switch decision {
-        case .allow: outcome = "allow"
-        case .deny: outcome = "deny"
-        case .rateLimited: outcome = "rate_limited"
+        if let line = enforcer.auditRecord(tool: name, arguments: arguments, origin: origin, decision: decision, latencyNanoseconds: latency) {
+            auditLog.record(line)
         }
-        logger.info("audit", metadata: [
-            "audit": "tools/call",
-            "subject": "\(origin.identity.subject ?? "anonymous")",
-            "client_ip": "\(origin.clientIP ?? "")",
-            "tool": "\(tool)",
-            "decision": "\(outcome)",
-            "rule": "\(decision.ruleLabel)",
-            "arguments_sha256": "\(hash)",
-        ])
+        return result
     }
 
     /// Re-filters the last listed tools under a new policy; tells the client when what it may see changed.

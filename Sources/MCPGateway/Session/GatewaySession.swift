@@ -16,6 +16,7 @@ public actor GatewaySession {
     let routing: ToolRouting
     let policyStore: PolicyStore
     let metrics: GatewayMetrics?
+    let auditLog: AuditLog
     let logger: Logger
     private let clock = ContinuousClock()
     private let onFailure: @Sendable (String) -> Void
@@ -41,7 +42,7 @@ public actor GatewaySession {
     /// A session over already initialized upstreams; `onFailure` is called with the session id when
     /// the main upstream dies.
     public init(id: String, main: UpstreamConnection, plugins: [String: UpstreamConnection], routing: ToolRouting,
-                policyStore: PolicyStore, metrics: GatewayMetrics?, logger: Logger,
+                policyStore: PolicyStore, metrics: GatewayMetrics?, auditLog: AuditLog = .discard, logger: Logger,
                 onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
         self.id = id
         self.main = main
@@ -49,6 +50,7 @@ public actor GatewaySession {
         self.routing = routing
         self.policyStore = policyStore
         self.metrics = metrics
+        self.auditLog = auditLog
         var logger = logger
         logger[metadataKey: "session"] = "\(id)"
         self.logger = logger

@@ -11,7 +11,10 @@ public final class SessionOutbox: Sendable {
     private struct State {
         var buffer: [JSONRPCMessage] = []
         var waiter: CheckedContinuation<JSONRPCMessage?, Never>?
-        var cancelPending = false
+        var waiterCall: UInt64 = 0
+        var nextCall: UInt64 = 0
+        // A call cancelled before it could register its waiter; only that call honours it.
+        var cancelledCall: UInt64?
         var attached = false
         var finished = false
     }
@@ -42,7 +45,6 @@ public final class SessionOutbox: Sendable {
         state.withLockedValue { state in
             guard !state.attached, !state.finished else { return false }
             state.attached = true
-            state.cancelPending = false
             return true
         }
     }
@@ -57,23 +59,28 @@ public final class SessionOutbox: Sendable {
 
     /// The next message; nil when the session ended or the waiting task was cancelled.
     public func next() async -> JSONRPCMessage? {
-        await withTaskCancellationHandler {
+        let call = state.withLockedValue { state -> UInt64 in
+            state.nextCall += 1
+            return state.nextCall
+        }
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<JSONRPCMessage?, Never>) in
                 let immediate = state.withLockedValue { state -> JSONRPCMessage?? in
                     if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
-                    if state.finished || state.cancelPending {
-                        state.cancelPending = false
+                    if state.finished || state.cancelledCall == call {
+                        state.cancelledCall = nil
                         return .some(nil)
                     }
                     state.waiter = continuation
+                    state.waiterCall = call
                     return .none
                 }
                 if let immediate { continuation.resume(returning: immediate) }
             }
         } onCancel: {
             let waiter = state.withLockedValue { state -> CheckedContinuation<JSONRPCMessage?, Never>? in
-                guard let waiter = state.waiter else {
-                    state.cancelPending = true
+                guard let waiter = state.waiter, state.waiterCall == call else {
+                    state.cancelledCall = call
                     return nil
                 }
                 state.waiter = nil

@@ -10,13 +10,15 @@ public actor SessionRegistry {
     private let factory: UpstreamFactory
     private let policyStore: PolicyStore
     private let metrics: GatewayMetrics?
+    private let auditLog: AuditLog
     private let logger: Logger
     private let idleTimeout: Duration
     private var observerToken: Int?
 
     /// A registry whose sessions use `pool` for the main upstream and connect to `plugins`.
     public init(pool: WarmPool, plugins: [PluginSpec], factory: UpstreamFactory, policyStore: PolicyStore,
-                metrics: GatewayMetrics?, idleTimeout: Duration, logger: Logger) {
+                metrics: GatewayMetrics?, auditLog: AuditLog = .discard, idleTimeout: Duration, logger: Logger) {
+        self.auditLog = auditLog
         self.pool = pool
         self.plugins = plugins
         self.factory = factory
@@ -69,7 +71,7 @@ public actor SessionRegistry {
         let id = Self.makeSessionID()
         let session = GatewaySession(
             id: id, main: main, plugins: connected, routing: ToolRouting(pluginNames: plugins.map(\.name)),
-            policyStore: policyStore, metrics: metrics, logger: logger,
+            policyStore: policyStore, metrics: metrics, auditLog: auditLog, logger: logger,
             onFailure: { [weak self] id in Task { await self?.remove(id: id) } })
         await session.start()
         sessions[id] = session

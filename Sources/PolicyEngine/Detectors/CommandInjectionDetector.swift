@@ -171,12 +171,14 @@ enum CommandInjectionDetector {
         guard cursor < text.count else { return true }
         let immediate = text[cursor]
         if ";|&`)}#\n\r".utf8.contains(immediate) { return true }
-        if immediate == UInt8(ascii: ",") || immediate == UInt8(ascii: "<") || immediate == UInt8(ascii: ">") { return true }
+        if immediate == UInt8(ascii: "<") || immediate == UInt8(ascii: ">") { return true }
+        // Brace expansion: `{cat,/etc/passwd}`.
+        if immediate == UInt8(ascii: ","), braceOpened(text, before: start) { return true }
         guard Bytes.isSpace(immediate) else { return false }
         while cursor < text.count, text[cursor] == UInt8(ascii: " ") || text[cursor] == 0x09 { cursor += 1 }
         guard cursor < text.count else { return true }
         let first = text[cursor]
-        if "-/~.$\"'\\%;|&`)<>{".utf8.contains(first) || Bytes.isDigit(first) || first == 0x0A || first == 0x0D {
+        if "-/~.$\"'\\%;|&`)<>{#".utf8.contains(first) || Bytes.isDigit(first) || first == 0x0A || first == 0x0D {
             if first == UInt8(ascii: ">") || first == UInt8(ascii: "<") {
                 return redirectTarget(text, from: cursor)
             }
@@ -187,6 +189,13 @@ enum CommandInjectionDetector {
         while end < text.count, end - cursor < 256, !Bytes.isSpace(text[end]), !";|&`)".utf8.contains(text[end]) { end += 1 }
         let word = text[cursor..<end]
         return word.contains(where: { ".:/\\=@".utf8.contains($0) }) && !(word.last == UInt8(ascii: ".") && word.dropLast().allSatisfy(Bytes.isLetter))
+    }
+
+    /// Whether the command word ending at `end` was opened by `{`.
+    static func braceOpened(_ text: [UInt8], before end: Int) -> Bool {
+        var cursor = end - 1
+        while cursor >= 0, isCommandByte(text[cursor]) { cursor -= 1 }
+        return cursor >= 0 && text[cursor] == UInt8(ascii: "{")
     }
 
     /// `> /tmp/x`, `>&2`, `< /etc/passwd`: a redirect to a path, not a comparison like `> 3`.

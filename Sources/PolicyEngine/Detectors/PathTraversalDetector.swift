@@ -91,7 +91,7 @@ enum PathTraversalDetector {
             end += 1
         }
         let path = Array(text[start..<end])
-        if SensitivePaths.containsAny(path, SensitivePaths.broad) { return true }
+        if SensitivePaths.broadSet.occurs(in: path) { return true }
         let first = path.split(separator: UInt8(ascii: "/"), maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) }
         guard let first else { return false }
         return SensitivePaths.systemRoots.contains(first) || first.hasPrefix("c:") || first == "~"
@@ -115,7 +115,7 @@ enum PathTraversalDetector {
         }
         guard !trimmed.isEmpty, !trimmed.contains(where: Bytes.isSpace) else { return false }
         let path = Array(trimmed)
-        guard SensitivePaths.containsAny(path, SensitivePaths.strict) else { return false }
+        guard SensitivePaths.strictSet.occurs(in: path) else { return false }
         let first = path[0]
         let absolute = first == UInt8(ascii: "/") || first == UInt8(ascii: "~")
             || (path.count > 2 && Bytes.isLetter(first) && path[1] == UInt8(ascii: ":") && path[2] == UInt8(ascii: "/"))

@@ -139,6 +139,8 @@ enum SQLInjectionDetector {
         if index < tokens.count, tokens[index].isWord("not") || tokens[index].isOp("!") { index += 1 }
         guard let first = operand(tokens, &index) else { return false }
         if first == .subquery { return true }
+        // `('x')=('x`: a parenthesized operand.
+        while index < tokens.count, tokens[index] == .closeParen { index += 1 }
         var compared = false
         if comparison(tokens, &index) {
             guard let second = operand(tokens, &index) else { return false }

@@ -29,7 +29,6 @@ enum SensitivePaths {
         text.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }
     }
 
-    static func containsAny(_ text: [UInt8], _ list: [[UInt8]]) -> Bool {
-        list.contains { text.containsBytes($0) }
-    }
+    static let strictSet = BytePatternSet(strict)
+    static let broadSet = BytePatternSet(broad)
 }

@@ -66,7 +66,7 @@ enum SensitiveShell {
         case "awk", "sed", "find": return has("system(") || has(" -exec ") || has("/e") ? .high : .low
         default:
             let slashed = SensitivePaths.slashed(arguments)
-            return SensitivePaths.containsAny(slashed, SensitivePaths.broad) ? .high : .low
+            return SensitivePaths.broadSet.occurs(in: slashed) ? .high : .low
         }
     }
 
@@ -90,8 +90,10 @@ enum SensitiveShell {
         "rm /tmp/f;", "nc.traditional", "2>&1|nc", "|nc ", "| nc ",
     ].map(Bytes.of)
 
+    static let strongPatternSet = BytePatternSet(strongPatterns)
+
     static func strongPattern(_ text: [UInt8]) -> Bool {
-        SensitivePaths.containsAny(text, strongPatterns)
+        strongPatternSet.occurs(in: text)
     }
 
     /// Undoes shell obfuscation: `${IFS}` and `$IFS` become spaces; `$@`, empty quotes, and

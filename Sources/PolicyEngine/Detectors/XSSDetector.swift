@@ -8,11 +8,15 @@
 /// flagged: they run script.
 enum XSSDetector {
     static func flags(_ input: [UInt8]) -> Bool {
+        // Every shape below needs one of these characters; plain prose has none of them.
+        guard input.contains(where: { triggers[Int($0)] }) else { return false }
         let text = input.contains(0) ? input.filter { $0 != 0 } : input
         if text.contains(UInt8(ascii: "<")), tags(text) { return true }
         return scriptScheme(text) || dataURL(text) || attributeBreakout(text) || probeCall(text)
             || cssExpression(text) || templateGadget(text)
     }
+
+    private static let triggers: [Bool] = (0..<256).map { "<:=(`{".utf8.contains(UInt8($0)) }
 
     static let contentLoadingTags: Set<String> = ["iframe", "frame", "object", "embed", "applet"]
 

@@ -6,6 +6,10 @@ extension PolicyDocument {
     /// that mean the same policy normalize to equal values. Invalid entries are kept as written,
     /// so validation still reports them.
     public func normalized() -> PolicyDocument {
+        normalized(cidrs: ParsedCIDRs(self))
+    }
+
+    func normalized(cidrs: ParsedCIDRs) -> PolicyDocument {
         var result = PolicyDocument()
         result.serverSelector = serverSelector
         result.defaultAction = defaultAction ?? .deny
@@ -34,8 +38,7 @@ extension PolicyDocument {
                 requestsPerSecond: limit.requestsPerSecond, requestsPerMinute: limit.requestsPerMinute,
                 burst: limit.effectiveBurst)
         }
-        result.network = Network(
-            allowCIDRs: Self.canonicalCIDRs(network?.allowCIDRs), denyCIDRs: Self.canonicalCIDRs(network?.denyCIDRs))
+        result.network = Network(allowCIDRs: cidrs.allow.canonicalStrings, denyCIDRs: cidrs.deny.canonicalStrings)
         let input = inputValidation ?? InputValidation()
         let detectors = input.detectors ?? Detectors()
         result.inputValidation = InputValidation(
@@ -50,7 +53,7 @@ extension PolicyDocument {
             RedactionRule(name: $0.name, pattern: $0.pattern, replacement: $0.replacement ?? "[REDACTED]")
         }
         result.threatIntel = ThreatIntel(
-            denyCIDRs: Self.canonicalCIDRs(threatIntel?.denyCIDRs),
+            denyCIDRs: cidrs.threatIntel.canonicalStrings,
             feeds: (threatIntel?.feeds ?? []).map { feed in
                 let interval = feed.refreshInterval ?? "1h"
                 return Feed(
@@ -60,25 +63,5 @@ extension PolicyDocument {
         result.audit = Audit(enabled: audit?.enabled ?? true, includeArguments: audit?.includeArguments ?? false)
         result.dryRun = dryRun ?? false
         return result
-    }
-
-    /// Parsed blocks in address order, duplicates removed, followed by unparsable entries as written.
-    static func canonicalCIDRs(_ list: [String]?) -> [String] {
-        guard let list, !list.isEmpty else { return [] }
-        var parsed: [CIDR] = []
-        var invalid: [String] = []
-        parsed.reserveCapacity(list.count)
-        for text in list {
-            if let block = try? CIDR(parsing: text) { parsed.append(block) } else { invalid.append(text) }
-        }
-        parsed.sort { ($0.address, $0.prefixLength) < ($1.address, $1.prefixLength) }
-        var result: [String] = []
-        result.reserveCapacity(parsed.count + invalid.count)
-        var previous: CIDR?
-        for block in parsed where block != previous {
-            result.append(block.description)
-            previous = block
-        }
-        return result + invalid
     }
 }

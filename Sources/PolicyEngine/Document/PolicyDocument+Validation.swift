@@ -2,15 +2,20 @@ extension PolicyDocument {
     /// Every problem in the document, each with its field path under `root` and a reason. An
     /// empty result means the document compiles.
     public func validate(root: String = "spec") -> [PolicyIssue] {
+        validate(root: root, cidrs: ParsedCIDRs(self))
+    }
+
+    func validate(root: String, cidrs: ParsedCIDRs) -> [PolicyIssue] {
         var validator = PolicyValidator()
         validateSelector(&validator, root)
         validateAuthentication(&validator, root + ".authentication")
         validateRoles(&validator, root + ".roles")
         validateRateLimits(&validator, root + ".rateLimits")
-        validator.cidrs(network?.allowCIDRs, at: root + ".network.allowCIDRs")
-        validator.cidrs(network?.denyCIDRs, at: root + ".network.denyCIDRs")
+        validator.cidrs(cidrs.allow, at: root + ".network.allowCIDRs")
+        validator.cidrs(cidrs.deny, at: root + ".network.denyCIDRs")
         validateInput(&validator, root + ".inputValidation")
         validateRedaction(&validator, root + ".outputRedaction")
+        validator.cidrs(cidrs.threatIntel, at: root + ".threatIntel.denyCIDRs")
         validateThreatIntel(&validator, root + ".threatIntel")
         return validator.issues
     }
@@ -137,7 +142,6 @@ extension PolicyDocument {
     }
 
     private func validateThreatIntel(_ validator: inout PolicyValidator, _ root: String) {
-        validator.cidrs(threatIntel?.denyCIDRs, at: root + ".denyCIDRs")
         let feeds = threatIntel?.feeds ?? []
         for (index, feed) in feeds.enumerated() {
             let path = "\(root).feeds[\(index)]"

@@ -56,22 +56,13 @@ struct PolicyValidator {
         }
     }
 
-    mutating func cidrs(_ list: [String]?, at path: String) {
-        var reported = 0
-        var unreported = 0
-        for (index, text) in (list ?? []).enumerated() {
-            do throws(CIDRParseError) {
-                _ = try CIDR(parsing: text)
-            } catch {
-                if reported < Self.issuesPerList {
-                    add("\(path)[\(index)]", "\(error.shortDescription): \"\(text)\"")
-                    reported += 1
-                } else {
-                    unreported += 1
-                }
-            }
+    mutating func cidrs(_ list: ParsedCIDRList, at path: String) {
+        for entry in list.invalid.prefix(Self.issuesPerList) {
+            add("\(path)[\(entry.index)]", "\(entry.error.shortDescription): \"\(entry.text)\"")
         }
-        if unreported > 0 { add(path, "\(unreported) more invalid entries") }
+        if list.invalid.count > Self.issuesPerList {
+            add(path, "\(list.invalid.count - Self.issuesPerList) more invalid entries")
+        }
     }
 
     /// An http(s) URL with a host; plain http only for loopback hosts.

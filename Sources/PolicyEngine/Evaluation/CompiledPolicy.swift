@@ -29,18 +29,19 @@ public final class CompiledPolicy: Sendable {
 
     /// Validates and compiles `document`; throws `PolicyValidationError` listing every problem.
     public init(_ document: PolicyDocument) throws(PolicyValidationError) {
-        try document.validateOrThrow()
-        let normalized = document.normalized()
+        let cidrs = ParsedCIDRs(document)
+        let issues = document.validate(root: "spec", cidrs: cidrs)
+        guard issues.isEmpty else { throw .invalid(issues) }
+        let normalized = document.normalized(cidrs: cidrs)
         let canonical = PolicyDocument.canonicalBytes(ofNormalized: normalized)
         self.document = normalized
         self.canonicalJSON = Data(canonical)
         self.version = PolicyDocument.version(ofCanonical: canonical)
         self.defaultAction = normalized.defaultAction ?? .deny
         self.allowAnonymous = normalized.authentication?.allowAnonymous ?? false
-        self.denyNetwork = Self.cidrSet(normalized.network?.denyCIDRs)
-        self.threatIntel = Self.cidrSet(normalized.threatIntel?.denyCIDRs)
-        let allowed = normalized.network?.allowCIDRs ?? []
-        self.allowNetwork = allowed.isEmpty ? nil : Self.cidrSet(allowed)
+        self.denyNetwork = CIDRSet(cidrs.deny.blocks)
+        self.threatIntel = CIDRSet(cidrs.threatIntel.blocks)
+        self.allowNetwork = cidrs.allow.blocks.isEmpty ? nil : CIDRSet(cidrs.allow.blocks)
         self.authorizer = Authorizer(normalized.roles ?? [])
         self.rateLimits = (normalized.rateLimits ?? []).map(CompiledRateLimit.init)
         self.input = InputRules(normalized.inputValidation ?? PolicyDocument.InputValidation())
@@ -52,10 +53,6 @@ public final class CompiledPolicy: Sendable {
         for key in normalized.authentication?.apiKeys ?? [] { keys[key.sha256] = key.name }
         self.apiKeys = keys
         self.oidc = normalized.authentication?.oidc
-    }
-
-    private static func cidrSet(_ list: [String]?) -> CIDRSet {
-        CIDRSet((list ?? []).compactMap { try? CIDR(parsing: $0) })
     }
 
     /// Whether the policy asks for decisions to be logged rather than enforced.

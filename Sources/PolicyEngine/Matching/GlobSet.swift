@@ -46,12 +46,6 @@ struct GlobSet: Sendable {
         self.everything = everything
     }
 
-    var count: Int { globs.count }
-    var isEmpty: Bool { globs.isEmpty }
-
-    /// The pattern of entry `index`.
-    func glob(at index: Int) -> Glob { globs[index] }
-
     /// Indices of all entries matching `name`, ascending.
     func matches(_ name: String) -> [Int] {
         var result = candidates(name).filter { globs[$0].matches(name) }

@@ -22,23 +22,31 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `ADDRESS/PREFIX` or a bare address.
     public init(parsing text: some StringProtocol) throws(CIDRParseError) {
-        let trimmed = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard trimmed.count <= 2 else { throw .init(text: String(text), reason: .malformed) }
-        let addressText = String(decoding: trimmed[0], as: UTF8.self)
-        var isMapped = false
-        let address: IPAddress
-        if let parsed = IPAddress(addressText) {
-            address = parsed
-            isMapped = parsed.family == .v4 && addressText.contains(":")
-        } else {
-            throw .init(text: String(text), reason: .badAddress)
+        let utf8 = Array(text.utf8)
+        let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
+        var prefixDigits: ArraySlice<UInt8>?
+        if let slash {
+            prefixDigits = utf8[(slash + 1)...]
+            guard !prefixDigits!.contains(UInt8(ascii: "/")) else { throw .init(text: String(text), reason: .malformed) }
         }
+        var addressBytes = utf8[..<(slash ?? utf8.count)]
+        if let percent = addressBytes.firstIndex(of: UInt8(ascii: "%")) { addressBytes = addressBytes[..<percent] }
+        let isTextIPv6 = addressBytes.contains(UInt8(ascii: ":"))
+        let address: IPAddress
+        if isTextIPv6 {
+            guard let (high, low) = IPAddress.parseIPv6(addressBytes) else { throw .init(text: String(text), reason: .badAddress) }
+            address = IPAddress(ipv6High: high, low: low)
+        } else {
+            guard let value = IPAddress.parseIPv4(addressBytes) else { throw .init(text: String(text), reason: .badAddress) }
+            address = IPAddress(ipv4: value)
+        }
+        let isMapped = isTextIPv6 && address.family == .v4
         var prefix = address.bitWidth
-        if trimmed.count == 2 {
-            let digits = trimmed[1]
-            guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                let value = Int(String(decoding: digits, as: UTF8.self))
-            else { throw .init(text: String(text), reason: .badPrefix) }
+        if let digits = prefixDigits {
+            guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                throw .init(text: String(text), reason: .badPrefix)
+            }
+            let value = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
             if isMapped {
                 guard value >= 96, value <= 128 else { throw .init(text: String(text), reason: .mappedPrefix) }
                 prefix = value - 96
@@ -48,6 +56,15 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
             }
         }
         self.init(address: address, prefixLength: prefix)!
+    }
+
+    /// Address order, then shorter prefixes first.
+    static func precedes(_ lhs: CIDR, _ rhs: CIDR) -> Bool {
+        let (a, b) = (lhs.address, rhs.address)
+        if a.family != b.family { return a.family == .v4 }
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        return lhs.prefixLength < rhs.prefixLength
     }
 
     /// Whether `candidate` lies inside the block.

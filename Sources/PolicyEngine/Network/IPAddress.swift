@@ -68,7 +68,16 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Dotted quad for IPv4; RFC 5952 form (lowercase, longest zero run compressed) for IPv6.
     public var description: String {
         if let value = ipv4Value {
-            return "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(15)
+            for shift in [UInt32(24), 16, 8, 0] {
+                let octet = UInt8(truncatingIfNeeded: value >> shift)
+                if octet >= 100 { bytes.append(0x30 + octet / 100) }
+                if octet >= 10 { bytes.append(0x30 + octet / 10 % 10) }
+                bytes.append(0x30 + octet % 10)
+                if shift > 0 { bytes.append(UInt8(ascii: ".")) }
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
         let groups = (0..<8).map { index -> UInt16 in
             let word = index < 4 ? high : low

@@ -17,6 +17,9 @@ public struct PolicyRegex: Sendable, Hashable, CustomStringConvertible {
     /// for redaction.
     public let canMatchEmpty: Bool
     let program: RegexProgram
+    /// UTF-8 bytes every match starts with (empty when the pattern starts otherwise): searches
+    /// skip straight to its occurrences, and a text without it cannot match.
+    let literalPrefix: [UInt8]
 
     /// Compiles a pattern, or throws naming the problem and its position.
     public init(_ pattern: String) throws(RegexSyntaxError) {
@@ -26,22 +29,43 @@ public struct PolicyRegex: Sendable, Hashable, CustomStringConvertible {
         self.captureGroupCount = parser.captureCount
         self.canMatchEmpty = node.canMatchEmpty
         self.program = try RegexCompiler.compile(node, groupCount: parser.captureCount, pattern: pattern)
+        var prefix = String.UnicodeScalarView()
+        for value in node.leadingLiteral.scalars { prefix.append(Unicode.Scalar(value)!) }
+        self.literalPrefix = Array(String(prefix).utf8)
     }
 
     /// Whether the pattern matches anywhere in `text`.
     public func matches(_ text: String) -> Bool {
         Self.withBytes(text) { bytes in
+            guard let start = nextCandidate(bytes, from: 0) else { return false }
             var vm = PikeVM(program: program, slotCount: 0)
-            return vm.search(bytes, from: 0, earliest: true) != nil
+            return vm.search(bytes, from: start, earliest: true) != nil
         }
     }
 
     /// The leftmost-first match in `text`, with its groups.
     public func firstMatch(in text: String) -> RegexMatch? {
         Self.withBytes(text) { bytes in
+            guard let start = nextCandidate(bytes, from: 0) else { return nil }
             var vm = PikeVM(program: program, slotCount: program.groupCount * 2)
-            return vm.search(bytes, from: 0, earliest: false).map(RegexMatch.init(slots:))
+            return vm.search(bytes, from: start, earliest: false).map(RegexMatch.init(slots:))
         }
+    }
+
+    /// The first offset at or after `start` where a match could begin, or nil when none can.
+    func nextCandidate(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let first = literalPrefix.first else { return start <= bytes.count ? start : nil }
+        var index = start
+        let last = bytes.count - literalPrefix.count
+        while index <= last {
+            if bytes[index] == first {
+                var offset = 1
+                while offset < literalPrefix.count, bytes[index + offset] == literalPrefix[offset] { offset += 1 }
+                if offset == literalPrefix.count { return index }
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// Every non-overlapping match, left to right. After an empty match the search resumes one
@@ -52,7 +76,9 @@ public struct PolicyRegex: Sendable, Hashable, CustomStringConvertible {
             var vm = PikeVM(program: program, slotCount: program.groupCount * 2)
             var result: [RegexMatch] = []
             var position = 0
-            while position <= bytes.count, let slots = vm.search(bytes, from: position, earliest: false) {
+            while position <= bytes.count, let candidate = nextCandidate(bytes, from: position),
+                let slots = vm.search(bytes, from: candidate, earliest: false)
+            {
                 let match = RegexMatch(slots: slots)
                 result.append(match)
                 if match.range.isEmpty {

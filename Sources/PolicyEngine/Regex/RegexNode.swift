@@ -19,6 +19,27 @@ indirect enum RegexNode: Sendable, Hashable {
     case alternation([RegexNode])
     case repetition(RegexNode, min: Int, max: Int?, greedy: Bool)
 
+    /// The scalars every match of the node starts with, and whether they are the whole node.
+    var leadingLiteral: (scalars: [UInt32], complete: Bool) {
+        switch self {
+        case .scalar(let value): return ([value], true)
+        case .empty, .assertion: return ([], true)
+        case .group(let inner, _): return inner.leadingLiteral
+        case .concatenation(let items):
+            var scalars: [UInt32] = []
+            for item in items {
+                let (part, complete) = item.leadingLiteral
+                scalars += part
+                if !complete { return (scalars, false) }
+            }
+            return (scalars, true)
+        case .repetition(let inner, let min, _, _) where min >= 1:
+            return (inner.leadingLiteral.scalars, false)
+        default:
+            return ([], false)
+        }
+    }
+
     /// Whether the node can match without consuming input (assertions taken as passing).
     var canMatchEmpty: Bool {
         switch self {

@@ -1,0 +1,91 @@
+import KubeModel
+import OperatorAPI
+
+extension PlanContext {
+    /// The server Deployment: for stdio servers one container in which the gateway runs the
+    /// command (its binary copied in by the `install-gateway` init container); for HTTP servers
+    /// the server container and a `gateway` container reaching it on localhost.
+    func serverDeployment() -> Deployment {
+        let selector = naming.selector(component: OperatorLabels.serverComponent)
+        let labels = naming.labels(component: OperatorLabels.serverComponent)
+        var volumes = [
+            Volume(name: "policy", configMap: ConfigMapVolumeSource(name: naming.policyConfigMap)),
+            Volume(name: "admin-token", secret: SecretVolumeSource(secretName: naming.adminSecret, defaultMode: 0o440)),
+            Self.tmpVolume,
+        ]
+        var gatewayMounts = [
+            VolumeMount(name: "policy", mountPath: GatewayLayout.policyDirectory, readOnly: true),
+            VolumeMount(name: "admin-token", mountPath: GatewayLayout.adminTokenDirectory, readOnly: true),
+            Self.tmpMount,
+        ]
+        if let keys = spec.gateway?.apiKeysSecretRef {
+            volumes.append(Volume(name: "api-keys", secret: SecretVolumeSource(
+                secretName: keys, items: [KeyToPath(key: GatewayLayout.apiKeysKey, path: GatewayLayout.apiKeysKey)], defaultMode: 0o440)))
+            gatewayMounts.append(VolumeMount(name: "api-keys", mountPath: GatewayLayout.apiKeysDirectory, readOnly: true))
+        }
+        let probes = gatewayProbes
+        var initContainers: [Container]?
+        var containers: [Container]
+        if spec.transport == .stdio {
+            volumes.append(Volume(name: "gateway-bin", emptyDir: EmptyDirVolumeSource()))
+            initContainers = [Container(
+                name: "install-gateway", image: gatewayImage,
+                command: ["cp", GatewayLayout.imageBinary, GatewayLayout.installedBinary],
+                volumeMounts: [VolumeMount(name: "gateway-bin", mountPath: GatewayLayout.installDirectory)],
+                securityContext: GatewayLayout.containerSecurity)]
+            let command = [GatewayLayout.installedBinary] + gatewayArguments(upstreamURL: nil)
+                + ["--"] + (spec.command ?? []) + (spec.args ?? [])
+            containers = [Container(
+                name: "server", image: spec.image, command: command, ports: gatewayPorts, env: spec.env, envFrom: spec.envFrom,
+                resources: spec.resources,
+                volumeMounts: [VolumeMount(name: "gateway-bin", mountPath: GatewayLayout.installDirectory, readOnly: true)] + gatewayMounts,
+                livenessProbe: probes.liveness, readinessProbe: probes.readiness, securityContext: GatewayLayout.containerSecurity)]
+        } else {
+            let port = spec.port ?? 0
+            let upstream = "http://127.0.0.1:\(port)\(spec.path ?? "/mcp")"
+            containers = [
+                Container(name: "server", image: spec.image, command: spec.command, args: spec.args,
+                          ports: [ContainerPort(name: "upstream", containerPort: port, protocol: "TCP")],
+                          env: spec.env, envFrom: spec.envFrom, resources: spec.resources,
+                          volumeMounts: [Self.tmpMount], securityContext: GatewayLayout.containerSecurity),
+                Container(name: "gateway", image: gatewayImage, command: [GatewayLayout.imageBinary],
+                          args: gatewayArguments(upstreamURL: upstream), ports: gatewayPorts, resources: spec.gateway?.resources,
+                          volumeMounts: gatewayMounts, livenessProbe: probes.liveness, readinessProbe: probes.readiness,
+                          securityContext: GatewayLayout.containerSecurity),
+            ]
+        }
+        let pod = PodSpec(containers: containers, initContainers: initContainers, volumes: volumes,
+                          serviceAccountName: naming.workload, automountServiceAccountToken: false,
+                          securityContext: GatewayLayout.podSecurity, enableServiceLinks: false)
+        // `replicas` only without autoscaling: the HPA owns it otherwise.
+        let replicas = spec.autoscaling == nil ? (spec.replicas ?? 1) : nil
+        return Deployment(metadata: metadata(naming.workload, component: OperatorLabels.serverComponent),
+                          spec: DeploymentSpec(replicas: replicas, selector: LabelSelector(matchLabels: selector),
+                                               template: PodTemplateSpec(metadata: ObjectMeta(labels: labels), spec: pod)))
+    }
+
+    /// The gateway's flags (the same for both transports, but for the upstream).
+    func gatewayArguments(upstreamURL: String?) -> [String] {
+        var arguments = ["--listen", "0.0.0.0:\(GatewayLayout.mcpPort)", "--admin-listen", "0.0.0.0:\(GatewayLayout.adminPort)",
+                         "--admin-token-file", GatewayLayout.adminTokenFile, "--policy", GatewayLayout.policyFile]
+        if let upstreamURL { arguments += ["--upstream-url", upstreamURL] }
+        for plugin in spec.plugins ?? [] {
+            arguments += ["--plugin", "\(plugin.name)=\(pluginURL(plugin))"]
+        }
+        if spec.gateway?.apiKeysSecretRef != nil {
+            arguments += ["--api-keys-file", "\(GatewayLayout.apiKeysDirectory)/\(GatewayLayout.apiKeysKey)"]
+        }
+        return arguments
+    }
+
+    /// The Service clients connect to: the gateway's `mcp` port.
+    func serverService() -> Service {
+        let port = spec.gateway?.port ?? GatewayLayout.mcpPort
+        let affinity = spec.sessionAffinity ?? MCPServerSpec.SessionAffinity.none
+        return Service(metadata: metadata(naming.workload, component: OperatorLabels.serverComponent),
+                       spec: ServiceSpec(type: spec.gateway?.serviceType ?? "ClusterIP",
+                                         selector: naming.selector(component: OperatorLabels.serverComponent),
+                                         ports: [ServicePort(name: "mcp", protocol: "TCP", port: port, targetPort: "mcp")],
+                                         sessionAffinity: affinity.rawValue))
+    }
+}

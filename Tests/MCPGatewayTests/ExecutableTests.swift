@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import MCPGateway
+
+/// The `mcp-gateway` executable as the operator runs it: configured from environment variables,
+/// booted from a policy file, stopped with SIGTERM.
+@Suite("mcp-gateway executable", .serialized)
+struct ExecutableTests {
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mcp-gateway").path
+    }
+
+    @Test func bootsFromEnvironmentServesAndStopsOnSIGTERM() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
+            throw TestFailure("\(Self.executable) is missing: run `swift build --product mcp-gateway` first")
+        }
+        let directory = try makeTemporaryDirectory()
+        try "operator-token\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        try #"{"defaultAction":"allow","authentication":{"allowAnonymous":true}}"#.write(toFile: directory + "/policy.json", atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["MCP_GATEWAY_LISTEN"] = "127.0.0.1:0"
+        environment["MCP_GATEWAY_ADMIN_LISTEN"] = "127.0.0.1:0"
+        environment["MCP_GATEWAY_ADMIN_TOKEN_FILE"] = directory + "/token"
+        environment["MCP_GATEWAY_POLICY"] = directory + "/policy.json"
+        environment["MCP_GATEWAY_UPSTREAM_COMMAND"] = "python3 \(Harness.fixtures)/recording_server.py"
+        environment["MCP_GATEWAY_WARM_POOL"] = "1"
+        environment["MCP_GATEWAY_LOG_LEVEL"] = "warning"
+        let gateway = try await PeerProcess.start(executable: Self.executable, arguments: [], environment: environment)
+        defer { gateway.stop() }
+        let ports = try JSONValue(parsing: gateway.firstLine)
+        let port = Int(try #require(ports["port"]?.intValue))
+        let admin = Int(try #require(ports["adminPort"]?.intValue))
+
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = try await TestHTTP.request(.GET, port: admin, path: "/readyz").status == 200
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ready)
+        let enforced = try await TestHTTP.request(.GET, port: admin, path: "/admin/policy", headers: [("Authorization", "Bearer operator-token")])
+        #expect(enforced.json?["version"]?.stringValue?.hasPrefix("sha256:") == true)
+
+        let session = try await TestHTTP.initialize(port: port)
+        let pidAnswer = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pid"}}"#)
+        let pid = try #require(pidAnswer.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue.flatMap { Int32($0) })
+        #expect(kill(pid, 0) == 0)
+        // The upstream process ends with its session.
+        _ = try await TestHTTP.request(.DELETE, port: port, path: "/mcp", headers: [("Mcp-Session-Id", session)])
+        var gone = false
+        for _ in 0..<50 where !gone {
+            gone = kill(pid, 0) != 0
+            if !gone { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(gone)
+
+        kill(gateway.process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while gateway.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!gateway.process.isRunning, "SIGTERM stops the gateway")
+        if !gateway.process.isRunning { #expect(gateway.process.terminationStatus == 0) }
+    }
+
+    @Test func refusesABadPolicyFileWithOneLine() throws {
+        let directory = try makeTemporaryDirectory()
+        try #"{"defaultAction":"sometimes"}"#.write(toFile: directory + "/policy.json", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--policy", directory + "/policy.json", "--", "true"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("invalid policy"), "\(message)")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import JWTKit
+import Testing
+
+@testable import MCPGateway
+
+/// Bearer JWTs verified against a JWKS: signature, issuer, audience and expiry; claims feed the
+/// policy's roles.
+@Suite("JWT authentication")
+struct JWTAuthenticationTests {
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var iss: IssuerClaim
+        var aud: AudienceClaim
+        var exp: ExpirationClaim
+        var roles: [String]
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    static func signer() async throws -> (JWTKeyCollection, String) {
+        let key = ES256PrivateKey()
+        let parameters = try #require(key.publicKey.parameters)
+        let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","alg":"ES256","use":"sig","x":"\#(parameters.x)","y":"\#(parameters.y)"}]}"#
+        let keys = JWTKeyCollection()
+        await keys.add(ecdsa: key, kid: "k1")
+        return (keys, jwks)
+    }
+
+    static func token(_ keys: JWTKeyCollection, issuer: String = "https://issuer.example", audience: String = "mcp",
+                      expires: Date = Date().addingTimeInterval(300), roles: [String] = ["analyst"]) async throws -> String {
+        try await keys.sign(Claims(sub: "alice", iss: .init(value: issuer), aud: .init(value: [audience]), exp: .init(value: expires), roles: roles), kid: "k1")
+    }
+
+    @Test func verifiesSignatureIssuerAudienceAndExpiry() async throws {
+        let (keys, jwks) = try await Self.signer()
+        let authenticator = try await Authenticator(configuration: AuthenticationConfiguration(
+            jwksJSON: jwks, issuer: "https://issuer.example", audience: "mcp"))
+        let good = await authenticator.authenticate(authorization: "Bearer \(try await Self.token(keys))", apiKey: nil)
+        let identity = try good.get()
+        #expect(identity.method == .jwt)
+        #expect(identity.subject == "alice")
+        #expect(identity.claims["roles"] == ["analyst"])
+
+        let expired = await authenticator.authenticate(authorization: "Bearer \(try await Self.token(keys, expires: Date().addingTimeInterval(-60)))", apiKey: nil)
+        #expect((try? expired.get()) == nil)
+        let wrongAudience = await authenticator.authenticate(authorization: "Bearer \(try await Self.token(keys, audience: "other"))", apiKey: nil)
+        #expect((try? wrongAudience.get()) == nil)
+        let wrongIssuer = await authenticator.authenticate(authorization: "Bearer \(try await Self.token(keys, issuer: "https://evil.example"))", apiKey: nil)
+        #expect((try? wrongIssuer.get()) == nil)
+        let (otherKeys, _) = try await Self.signer()
+        let forged = await authenticator.authenticate(authorization: "Bearer \(try await Self.token(otherKeys))", apiKey: nil)
+        #expect((try? forged.get()) == nil)
+        let garbage = await authenticator.authenticate(authorization: "Bearer a.b.c", apiKey: nil)
+        #expect((try? garbage.get()) == nil)
+        #expect(try await authenticator.authenticate(authorization: nil, apiKey: nil).get() == .anonymous)
+    }
+
+    @Test func tokenRolesDriveThePolicy() async throws {
+        let (keys, jwks) = try await Self.signer()
+        var configuration = Harness.configuration(upstream: Harness.recordingUpstream())
+        configuration.authentication = AuthenticationConfiguration(jwksJSON: jwks, issuer: "https://issuer.example", audience: "mcp")
+        configuration.policyCompiler = EnginePolicyCompiler()
+        let document: JSONValue = [
+            "defaultAction": "deny",
+            "authentication": ["oidc": ["issuer": "https://issuer.example", "audiences": ["mcp"], "rolesClaim": "roles"]],
+            "roles": [["name": "analyst", "claims": ["roles": ["analyst"]], "allowTools": ["echo"]]],
+        ]
+        let analyst = try await Self.token(keys)
+        let stranger = try await Self.token(keys, roles: ["guest"])
+        try await Harness.withGateway(configuration) { _, port, admin in
+            let pushed = try await TestHTTP.request(.PUT, port: admin, path: "/admin/policy", headers: [("Authorization", "Bearer admin-secret")],
+                                                    body: AdminTests.pushBody(document))
+            #expect(pushed.status == 200, "\(pushed.body)")
+            let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+            for (token, expected) in [(analyst, true), (stranger, false)] {
+                let headers = TestHTTP.mcpHeaders + [("Authorization", "Bearer \(token)")]
+                let opened = try await TestHTTP.post(port: port, session: nil, body: initialize, headers: headers)
+                let session = try #require(opened.header("mcp-session-id"), "\(opened.status) \(opened.body)")
+                let call = try await TestHTTP.post(port: port, session: session,
+                                                   body: #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{}}}"#, headers: headers)
+                #expect((call.json?["result"] != nil) == expected, "\(call.body)")
+            }
+            let invalid = try await TestHTTP.post(port: port, session: nil, body: initialize,
+                                                  headers: TestHTTP.mcpHeaders + [("Authorization", "Bearer \(analyst)x")])
+            #expect(invalid.status == 401)
+        }
+    }
+}
