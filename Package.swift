@@ -127,6 +127,8 @@ let package = Package(
             name: "mcpctl",
             dependencies: [
                 "OperatorAPI",
+                "PolicyEngine",
+                "ControlPlaneHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -99,8 +99,9 @@ extension DockerClient {
     func translate(_ error: TransportError, method: String, path: String) -> any Error {
         // 7: could not connect (no socket, refused, permission); 97: proxy/socket handshake.
         guard let code = error.curlCode, code == 7 || code == 97 else { return error }
-        return DockerError.unreachable(endpoint, detail: error.description.components(separatedBy: ": ").dropFirst().joined(separator: ": "),
-                                       method: method, path: path)
+        // curl names "localhost port 80" even for a socket; say what was really tried.
+        let detail = endpoint.unixSocketPath != nil ? "could not connect to the socket, curl error \(code)" : error.description
+        return DockerError.unreachable(endpoint, detail: detail, method: method, path: path)
     }
 
     /// Reads a JSON progress stream (image load and import) and throws the first error it reports.

@@ -6,12 +6,17 @@ import Foundation
 public struct DockerError: Error, CustomStringConvertible, Sendable {
     private enum Kind: Sendable {
         case engine(status: Int, message: String)
-        case unreachable(endpoint: String, socketExists: Bool?, detail: String)
+        case unreachable(endpoint: String, socket: SocketState, detail: String)
         case streamError(String)
         case decoding(type: String, underlying: String, excerpt: String)
         case unsupportedVersion(server: String, minimum: String)
         case invalidEndpoint(String)
         case invalidArgument(String)
+    }
+
+    /// What the client found at a unix socket's path when nothing answered.
+    private enum SocketState: Sendable {
+        case notASocketEndpoint, missing, notAllowed, present
     }
 
     private let kind: Kind
@@ -34,8 +39,15 @@ public struct DockerError: Error, CustomStringConvertible, Sendable {
     }
 
     static func unreachable(_ endpoint: DockerEndpoint, detail: String, method: String, path: String) -> DockerError {
-        let exists = endpoint.unixSocketPath.map { FileManager.default.fileExists(atPath: $0) }
-        return DockerError(.unreachable(endpoint: endpoint.description, socketExists: exists, detail: detail), method: method, path: path)
+        var socket = SocketState.notASocketEndpoint
+        if let path = endpoint.unixSocketPath {
+            if !FileManager.default.fileExists(atPath: path) {
+                socket = .missing
+            } else {
+                socket = access(path, R_OK | W_OK) == 0 ? .present : .notAllowed
+            }
+        }
+        return DockerError(.unreachable(endpoint: endpoint.description, socket: socket, detail: detail), method: method, path: path)
     }
 
     static func streamError(_ message: String, method: String, path: String) -> DockerError {
@@ -65,11 +77,13 @@ public struct DockerError: Error, CustomStringConvertible, Sendable {
     public var message: String {
         switch kind {
         case .engine(_, let message), .streamError(let message): return message
-        case .unreachable(let endpoint, let socketExists, let detail):
+        case .unreachable(let endpoint, let socket, let detail):
             var text = "no Docker engine answers on \(endpoint) (\(detail))"
-            if socketExists == false { text += "; the socket does not exist" }
-            if detail.localizedCaseInsensitiveContains("permission denied") {
-                text += "; this user may not use the socket (run as root or join the docker group)"
+            switch socket {
+            case .missing: text += "; the socket does not exist"
+            case .notAllowed: return text + "; this user may not use the socket: run as root or join the docker group"
+            case .present: text += "; the socket exists but nothing accepts connections (a stale socket of a stopped engine?)"
+            case .notASocketEndpoint: break
             }
             return text + ". Start one with `sudo dockerd` or `systemctl start docker` (or run hack/docker.sh), or point DOCKER_HOST at a running engine"
         case .decoding(let type, let underlying, let excerpt):

@@ -4,8 +4,11 @@ import Foundation
 public struct LogChunk: Sendable, Hashable {
     /// The stream a chunk of container output came from.
     public enum Stream: UInt8, Sendable, Hashable {
+        /// Standard input (echoed back only when attached with a TTY).
         case stdin = 0
+        /// Standard output.
         case stdout = 1
+        /// Standard error.
         case stderr = 2
     }
 

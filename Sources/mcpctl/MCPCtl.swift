@@ -8,7 +8,7 @@ struct MCPCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpctl",
         abstract: "The command line of mcp-operator.",
-        subcommands: [CRDs.self]
+        subcommands: [CRDs.self, PolicyCommand.self]
     )
 }
 
@@ -44,4 +44,10 @@ struct CRDs: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// A failure reported as one line on standard error with exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import DockerEngine
 import Foundation
 import Testing
+import TestSupport
 
 extension EngineTests {
     /// Tries `nc` from inside `client` to `host:8080` a few times (the server may still be
@@ -95,6 +96,29 @@ extension EngineTests {
             try await client.removeContainer(reader)
             try await client.removeVolume(name)
             #expect(try await client.listVolumes(filters: .label("mcp-operator.test.run", TestEngine.runID).label("vol", "state")).isEmpty)
+        }
+    }
+
+    @Test func publishedPortAnswersOnLoopbackOnly() async throws {
+        try await withCleanup { cleanup in
+            let client = TestEngine.client
+            let config = ContainerConfig(
+                image: TestEngine.image, cmd: ["/bin/busybox", "nc", "-ll", "-p", "8080", "-e", "/bin/busybox", "echo", "pong-published"],
+                labels: TestEngine.labels([:]), exposedPorts: ["8080/tcp"])
+            let host = HostConfig(portBindings: ["8080/tcp": [PortBinding(hostIp: "127.0.0.1", hostPort: "")]],
+                                  readonlyRootfs: true, capDrop: ["ALL"])
+            let id = try await client.createContainer(name: TestEngine.name("port"), config: config, hostConfig: host).id
+            cleanup.container(id)
+            try await client.startContainer(id)
+            let binding = try #require(try await client.inspectContainer(id).networkSettings.ports?["8080/tcp"]??.first)
+            #expect(binding.hostIp == "127.0.0.1")
+            let port = try #require(binding.hostPort.flatMap(Int.init))
+            var answer = ""
+            for _ in 0..<20 where answer.isEmpty {
+                answer = (try? runCommand(TestEngine.busyboxPath, ["nc", "-w", "2", "127.0.0.1", String(port)])) ?? ""
+                if answer.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(answer.trimmingCharacters(in: .whitespacesAndNewlines) == "pong-published")
         }
     }
 }

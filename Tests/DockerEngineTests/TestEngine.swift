@@ -47,6 +47,8 @@ enum TestEngine {
         for dir in ["bin", "tmp", "etc", "proc", "sys", "dev"] {
             try fm.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
+        // As in every distribution: a tmpfs mounted on /tmp takes the mode of the image's /tmp.
+        try fm.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: root.appendingPathComponent("tmp").path)
         try fm.copyItem(atPath: busyboxPath, toPath: root.appendingPathComponent("bin/busybox").path)
         try fm.createSymbolicLink(atPath: root.appendingPathComponent("bin/sh").path, withDestinationPath: "busybox")
         let tarPath = root.path + ".tar"

@@ -13,8 +13,10 @@ public struct HostConfig: Sendable, Hashable, Codable {
     public var binds: [String]?
     /// Mounts in the long form (bind, volume, tmpfs).
     public var mounts: [Mount]?
-    /// tmpfs mounts: target → options (`rw,noexec,nosuid,size=64m,mode=1777`). Without `mode`
-    /// the mount is root's 0755, so give `mode=1777` for a non-root user's `/tmp`.
+    /// tmpfs mounts: target → options (`rw,noexec,nosuid,size=64m`). When the image has a
+    /// directory at the target, the mount takes that directory's mode and `mode=` is ignored
+    /// (seen with Docker 20.10): a non-root user can write to `/tmp` only when the image's `/tmp`
+    /// is 1777 or absent, so images built for plugins must not ship a 0755 `/tmp`.
     public var tmpfs: [String: String]?
     /// Mount the root filesystem read-only.
     public var readonlyRootfs: Bool?

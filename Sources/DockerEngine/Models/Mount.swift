@@ -36,7 +36,8 @@ public struct Mount: Sendable, Hashable, Codable {
               volumeOptions: labels.map { VolumeOptions(labels: $0) })
     }
 
-    /// A memory-backed filesystem at `target`, of at most `sizeBytes`, with permission bits `mode`.
+    /// A memory-backed filesystem at `target`, of at most `sizeBytes`, with permission bits `mode`
+    /// (which a directory of the image at `target` overrides, as for `HostConfig.tmpfs`).
     public static func tmpfs(at target: String, sizeBytes: Int64? = nil, mode: Int? = nil) -> Mount {
         Mount(type: "tmpfs", target: target, tmpfsOptions: TmpfsOptions(sizeBytes: sizeBytes, mode: mode))
     }

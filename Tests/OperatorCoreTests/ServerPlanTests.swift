@@ -1,0 +1,189 @@
+import KubeClient
+import OperatorAPI
+import OperatorCore
+import PolicyEngine
+import Testing
+
+@Suite struct ServerPlanTests {
+    func plan(_ server: MCPServer, policy: PolicyDocument? = nil) throws -> ServerPlan {
+        try ServerPlan(server: server, policy: policy, adminToken: "abc123", options: Fixtures.options)
+    }
+
+    func allContainers(_ deployment: Deployment) -> [Container] {
+        (deployment.spec?.template.spec?.containers ?? []) + (deployment.spec?.template.spec?.initContainers ?? [])
+    }
+
+    @Test func everyChildCarriesLabelsAndAControllingOwnerReference() throws {
+        let plan = try plan(Fixtures.stdioServer(replicas: 2, plugins: [Fixtures.plugin]))
+        #expect(plan.objects.count == 3 + 2 + 1 + 1 + 2 + 1)  // SA, Secret, CM, 2 NPs, plugin Svc+Deploy, Deploy, Svc, PDB
+        for object in plan.objects {
+            let labels = object.body[path: ["metadata", "labels"]]?.objectValue ?? [:]
+            #expect(labels["app.kubernetes.io/name"] == "mcp-server")
+            #expect(labels["app.kubernetes.io/instance"] == "files")
+            #expect(labels["app.kubernetes.io/managed-by"] == "mcp-operator")
+            #expect(labels["app.kubernetes.io/part-of"] == "mcp-operator")
+            #expect(labels["mcpoperator.io/server"] == "files")
+            let owner = object.body[path: ["metadata", "ownerReferences"]]?.arrayValue?.first
+            #expect(owner?["kind"] == "MCPServer")
+            #expect(owner?["uid"] == "uid-files")
+            #expect(owner?["controller"] == true)
+            #expect(owner?["blockOwnerDeletion"] == true)
+            #expect(object.body[path: ["metadata", "annotations", OperatorAnnotations.appliedHash]]?.stringValue == object.appliedHash)
+        }
+    }
+
+    @Test func stdioServerRunsTheGatewayWrappingTheCommand() throws {
+        let plan = try plan(Fixtures.stdioServer())
+        let pod = try #require(plan.deployment.spec?.template.spec)
+        let install = try #require(pod.initContainers?.first)
+        #expect(install.name == "install-gateway")
+        #expect(install.image == "example.com/mcp-gateway:1")
+        #expect(install.command == ["cp", "/mcp-gateway", "/opt/mcp-gateway/mcp-gateway"])
+        #expect(pod.containers.count == 1)
+        let server = pod.containers[0]
+        #expect(server.image == "example.com/files:1")
+        #expect(server.command == ["/opt/mcp-gateway/mcp-gateway", "--listen", "0.0.0.0:8080", "--admin-listen", "0.0.0.0:9090",
+                                   "--admin-token-file", "/var/run/mcp-gateway/admin/token",
+                                   "--policy", "/etc/mcp-gateway/policy/policy.json", "--", "node", "server.js", "--root", "/data"])
+        #expect(server.ports?.map(\.name) == ["mcp", "admin"])
+        #expect(server.ports?.map(\.containerPort) == [8080, 9090])
+        #expect(server.readinessProbe?.httpGet?.path == "/readyz")
+        #expect(server.livenessProbe?.httpGet?.path == "/healthz")
+        #expect(server.readinessProbe?.httpGet?.port == "admin")
+        #expect(pod.volumes?.contains { $0.name == "gateway-bin" && $0.emptyDir != nil } == true)
+        #expect(plan.deployment.spec?.replicas == 1)
+    }
+
+    @Test func httpServerGetsAGatewayContainerOnLocalhost() throws {
+        let plan = try plan(Fixtures.httpServer())
+        let pod = try #require(plan.deployment.spec?.template.spec)
+        #expect(pod.initContainers == nil)
+        #expect(pod.containers.map(\.name) == ["server", "gateway"])
+        let gateway = pod.containers[1]
+        #expect(gateway.args?.contains("--upstream-url") == true)
+        #expect(gateway.args?.contains("http://127.0.0.1:3000/mcp") == true)
+        #expect(pod.containers[0].command == nil)
+    }
+
+    @Test func stdioWithoutCommandAndPortClashesAreRefused() throws {
+        var server = Fixtures.stdioServer()
+        server.spec.command = nil
+        #expect(throws: PlanError.commandRequired) { try plan(server) }
+        #expect(throws: PlanError.portConflict(9090)) { try plan(Fixtures.httpServer(port: 9090)) }
+        var invalid = Fixtures.stdioServer(plugins: [MCPServerSpec.Plugin(name: "x", image: "Not A Valid Image", port: 1)])
+        invalid.spec.plugins?[0].transport = .streamableHTTP
+        #expect { try plan(invalid) } throws: { ($0 as? PlanError)?.reason == "InvalidSpec" }
+    }
+
+    @Test func everyContainerMeetsTheRestrictedPodSecurityStandard() throws {
+        let plan = try plan(Fixtures.stdioServer(plugins: [Fixtures.plugin]))
+        for deployment in [plan.deployment] + plan.pluginDeployments {
+            let pod = try #require(deployment.spec?.template.spec)
+            #expect(pod.automountServiceAccountToken == false)
+            #expect(pod.securityContext?.runAsNonRoot == true)
+            #expect(pod.securityContext?.seccompProfile?.type == "RuntimeDefault")
+            for container in allContainers(deployment) {
+                let security = try #require(container.securityContext)
+                #expect(security.runAsNonRoot == true)
+                #expect(security.runAsUser == 65532)
+                #expect(security.readOnlyRootFilesystem == true)
+                #expect(security.allowPrivilegeEscalation == false)
+                #expect(security.capabilities?.drop == ["ALL"])
+                #expect(security.seccompProfile?.type == "RuntimeDefault")
+            }
+        }
+        #expect(plan.serviceAccount.automountServiceAccountToken == false)
+    }
+
+    @Test func autoscalingModeNeverSetsReplicasAndAddsAnHPAAndPDB() throws {
+        let server = Fixtures.stdioServer(replicas: 3, autoscaling: .init(minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70))
+        let plan = try plan(server)
+        #expect(plan.deployment.spec?.replicas == nil)
+        #expect(plan.objects.first { $0.resourceType == Deployment.resourceType }?.body[path: ["spec", "replicas"]] == nil)
+        let hpa = try #require(plan.autoscaler)
+        #expect(hpa.spec?.scaleTargetRef.kind == "Deployment")
+        #expect(hpa.spec?.scaleTargetRef.name == "files")
+        #expect(hpa.spec?.minReplicas == 2)
+        #expect(hpa.spec?.maxReplicas == 5)
+        #expect(hpa.spec?.metrics?.first?.resource?.target.averageUtilization == 70)
+        #expect(plan.disruptionBudget?.spec?.maxUnavailable == 1)
+        #expect(try self.plan(Fixtures.stdioServer()).disruptionBudget == nil)
+    }
+
+    @Test func policyVersionLivesInTheConfigMapOnlyNeverInThePodTemplate() throws {
+        let document = Fixtures.policy("p").spec
+        let first = try plan(Fixtures.stdioServer(), policy: document)
+        var changed = document
+        changed.defaultAction = .allow
+        let second = try plan(Fixtures.stdioServer(), policy: changed)
+        #expect(first.policyConfigMap.metadata.annotations?[OperatorAnnotations.policyVersion] == document.version)
+        #expect(first.policyConfigMap.data?["policy.json"] == String(decoding: document.canonicalJSON(), as: UTF8.self))
+        #expect(first.deployment == second.deployment)  // a policy change does not touch the pods
+        #expect(first.policyConfigMap != second.policyConfigMap)
+        let template = try JSONValue(encoding: first.deployment.spec?.template)
+        let text = String(decoding: try template.data(), as: UTF8.self)
+        #expect(!text.contains("sha256:"))
+    }
+
+    @Test func servicesAndNetworkPoliciesIsolatePlugins() throws {
+        var server = Fixtures.stdioServer(plugins: [Fixtures.plugin])
+        server.spec.sessionAffinity = .clientIP
+        server.spec.gateway = MCPServerSpec.Gateway(port: 80)
+        let plan = try plan(server)
+        #expect(plan.service.spec?.ports?.first?.port == 80)
+        #expect(plan.service.spec?.ports?.first?.targetPort == "mcp")
+        #expect(plan.service.spec?.sessionAffinity == "ClientIP")
+        #expect(plan.endpoint == "http://files.default.svc.cluster.local:80/mcp")
+        #expect(plan.pluginServices.first?.metadata.name == "files-plugin-search")
+        #expect(plan.pluginDeployments.first?.spec?.replicas == 1)
+        let command = plan.deployment.spec?.template.spec?.containers.first?.command ?? []
+        #expect(command.contains("search=http://files-plugin-search.default.svc:7000/mcp"))
+
+        let serverPolicy = plan.networkPolicies[0]
+        #expect(serverPolicy.spec?.policyTypes == ["Ingress"])
+        let admin = serverPolicy.spec?.ingress?[1]
+        #expect(admin?.ports?.first?.port == "admin")
+        #expect(admin?.from?.first?.namespaceSelector?.matchLabels?["kubernetes.io/metadata.name"] == "mcp-system")
+        let pluginPolicy = plan.networkPolicies[1]
+        #expect(pluginPolicy.spec?.policyTypes == ["Ingress", "Egress"])
+        #expect(pluginPolicy.spec?.ingress?.first?.from?.first?.podSelector?.matchLabels?["app.kubernetes.io/component"] == "server")
+        #expect(pluginPolicy.spec?.egress?.first?.to?.first?.ipBlock?.cidr == "10.0.0.0/8")
+        #expect(pluginPolicy.spec?.egress?.first?.ports?.first?.port == 443)
+
+        var closed = Fixtures.plugin
+        closed.egress = nil
+        let closedPlan = try self.plan(Fixtures.stdioServer(plugins: [closed]))
+        #expect(closedPlan.networkPolicies[1].spec?.policyTypes?.contains("Egress") == true)
+        #expect(closedPlan.networkPolicies[1].spec?.egress?.isEmpty ?? true)
+    }
+
+    @Test func staleChildrenAreThoseOfPrunableKindsNoLongerPlanned() throws {
+        let plan = try plan(Fixtures.stdioServer())
+        let owned = [ChildReference(Deployment.resourceType, namespace: "default", name: "files"),
+                     ChildReference(Deployment.resourceType, namespace: "default", name: "files-plugin-old"),
+                     ChildReference(HorizontalPodAutoscaler.resourceType, namespace: "default", name: "files"),
+                     ChildReference(ConfigMap.resourceType, namespace: "default", name: "other")]
+        #expect(plan.stale(owned: owned).map(\.name) == ["files-plugin-old", "files"])
+    }
+
+    @Test func appliedStateIgnoresServerDefaultsButSeesDrift() throws {
+        let plan = try plan(Fixtures.stdioServer())
+        let desired = try #require(plan.objects.first { $0.resourceType == Deployment.resourceType })
+        var live = desired.body
+        live["status"] = ["replicas": 1]
+        live["metadata"]?["uid"] = "x"
+        #expect(AppliedState.isUpToDate(desired, live: addingDefault(live)))
+        var drifted = live
+        drifted["spec"]?["replicas"] = 5
+        #expect(!AppliedState.isUpToDate(desired, live: drifted))
+        var unstamped = live
+        unstamped["metadata"]?["annotations"] = [:]
+        #expect(!AppliedState.isUpToDate(desired, live: unstamped))
+    }
+
+    private func addingDefault(_ value: JSONValue) -> JSONValue {
+        var value = value
+        value["spec"]?["revisionHistoryLimit"] = 10
+        return value
+    }
+}
