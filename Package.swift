@@ -169,6 +169,7 @@ let package = Package(
             dependencies: [
                 "OperatorCore", "KubeTesting", "TestSupport", "ControllerRuntime", "KubeClient", "OperatorAPI", "PolicyEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(

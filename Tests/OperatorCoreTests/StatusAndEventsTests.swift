@@ -1,0 +1,49 @@
+import KubeClient
+import OperatorAPI
+@testable import OperatorCore
+import Testing
+
+@Suite struct StatusAndEventsTests {
+    @Test func conditionsKeepTheirTransitionTimeUnlessTheStatusFlips() {
+        var conditions: [Condition] = []
+        MCPServerStatusBuilder.set(&conditions, Condition(type: "Ready", status: "False", reason: "A"), now: "t1")
+        MCPServerStatusBuilder.set(&conditions, Condition(type: "Ready", status: "False", reason: "B"), now: "t2")
+        #expect(conditions.first?.lastTransitionTime == "t1")
+        #expect(conditions.first?.reason == "B")
+        MCPServerStatusBuilder.set(&conditions, Condition(type: "Ready", status: "True", reason: "C"), now: "t3")
+        #expect(conditions.first?.lastTransitionTime == "t3")
+    }
+
+    @Test func recomputingTheStatusOfAnUnchangedServerGivesItBack() {
+        var server = Fixtures.stdioServer()
+        let deployment = Deployment(metadata: ObjectMeta(name: "files"), spec: nil,
+                                    status: DeploymentStatus(observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1))
+        let first = MCPServerStatusBuilder.status(StatusInputs(server: server, policyVersion: "sha256:x", deployment: deployment, now: "t1"))
+        server.status = first
+        let second = MCPServerStatusBuilder.status(StatusInputs(server: server, policyVersion: "sha256:x", deployment: deployment, now: "t2"))
+        #expect(first == second)
+        #expect(second.conditions?.first { $0.type == "Ready" }?.status == "True")
+        #expect(second.conditions?.first { $0.type == "Ready" }?.reason == "Available")
+        #expect(second.conditions?.first { $0.type == "Progressing" }?.reason == "Complete")
+    }
+
+    @Test func otherConditionTypesAreKept() {
+        var server = Fixtures.stdioServer()
+        server.status = MCPServerStatus(conditions: [Condition(type: "PolicyApplied", status: "True", lastTransitionTime: "t0")])
+        let status = MCPServerStatusBuilder.status(StatusInputs(server: server, failure: ("PolicyNotFound", "gone"), now: "t1"))
+        #expect(status.conditions?.map(\.type) == ["PolicyApplied", "Ready", "Progressing", "Degraded"])
+        #expect(status.conditions?.last?.reason == "PolicyNotFound")
+    }
+
+    @Test func repeatedEventsBecomeASeriesAndAreRateLimited() {
+        var aggregation = EventAggregation(window: .seconds(600), burst: 3, refill: .seconds(300))
+        let key = EventAggregation.Key(object: "u1", type: "Warning", reason: "PolicyNotFound", action: "Reconcile")
+        let start = ContinuousClock.now
+        #expect(aggregation.decide(key, now: start) { "e1" } == .create(name: "e1"))
+        #expect(aggregation.decide(key, now: start + .seconds(1)) { "e2" } == .incrementSeries(name: "e1", count: 2))
+        #expect(aggregation.decide(key, now: start + .seconds(2)) { "e3" } == .incrementSeries(name: "e1", count: 3))
+        #expect(aggregation.decide(key, now: start + .seconds(3)) { "e4" } == .drop)
+        // After the window, with tokens refilled, a new Event starts.
+        #expect(aggregation.decide(key, now: start + .seconds(1000)) { "e5" } == .create(name: "e5"))
+    }
+}
