@@ -69,10 +69,15 @@ enum OperatorApp {
         if !metrics.isDisabled {
             services.append(ProbeRoutes.metricsApplication(registry: registry, address: metrics, logger: logger))
         }
-        return ServiceGroup(configuration: .init(
+        var group = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                                                                                    failureTerminationBehavior: .gracefullyShutdownGroup) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Within the pod's 30 s termination grace period: drain for up to 20 s, then cancel; a
+        // part that ignores cancellation ends the process after 5 s more rather than hang.
+        group.maximumGracefulShutdownDuration = .seconds(20)
+        group.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: group)
     }
 }
 

@@ -34,6 +34,24 @@ import Testing
         }
     }
 
+    @Test func shutdownIsNotHeldUpByACacheThatCannotSync() async throws {
+        try await TestCluster.with { cluster in
+            // Every list is forbidden, as with missing RBAC: the cache never syncs.
+            cluster.server.injectFailures(count: 100_000, status: 403) { $0.method == "GET" && !$0.isWatch && $0.path.contains("widgets") }
+            for elected in [false, true] {
+                let manager = Manager(client: cluster.client, configuration: ManagerConfiguration(
+                    leaderElection: elected ? LeaderElectorTests.configuration("nosync") : nil))
+                _ = manager.reflector(for: .dynamic(TestCluster.widgets))
+                let run = Task { try await manager.run() }
+                if elected { await eventually("leadership") { manager.isLeader } }
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(!manager.cachesSynced)
+                manager.requestShutdown()
+                try await run.value  // returns instead of waiting for a sync that never comes
+            }
+        }
+    }
+
     @Test func losingTheLeaseStopsTheManagerWithAnError() async throws {
         try await TestCluster.with { cluster in
             let manager = Manager(client: cluster.client, configuration: ManagerConfiguration(

@@ -21,7 +21,7 @@ public final class Reflector<T: Decodable & Sendable>: Sendable {
     private let logger: Logger
     /// Handlers, behind the same lock that orders store writes with their dispatch.
     private let handlers = Locked<[ObjectEventHandler<T>]>([])
-    private let state = Locked<(version: String?, lastError: String?, syncWaiters: [CheckedContinuation<Void, Never>])>((nil, nil, []))
+    private let state = Locked<(version: String?, lastError: String?, syncWaiters: [UInt64: CheckedContinuation<Void, Never>], nextWaiter: UInt64)>((nil, nil, [:], 0))
 
     /// Makes a reflector with its own store (indexed by namespace and owner UID unless given others).
     public init(client: KubernetesClient, resource: WatchedResource<T>, configuration: ReflectorConfiguration = .init(),
@@ -53,14 +53,25 @@ public final class Reflector<T: Decodable & Sendable>: Sendable {
     }
 
     /// Waits until the first list has been stored (or the task is cancelled).
+    /// Returns early, unsynced, when the waiting task is cancelled (so a shutdown is never stuck
+    /// behind a cache that cannot sync, such as one the operator lacks RBAC for).
     public func waitForSync() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let synced = state.withLock { state -> Bool in
-                if store.hasSynced { return true }
-                state.syncWaiters.append(continuation)
-                return false
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if store.hasSynced || Task.isCancelled { return true }
+                    state.syncWaiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if synced { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { $0.syncWaiters.removeValue(forKey: id) }
+            waiter?.resume()
         }
     }
 
@@ -112,7 +123,7 @@ public final class Reflector<T: Decodable & Sendable>: Sendable {
             return state.withLock { state in
                 state.version = list.metadata.resourceVersion
                 defer { state.syncWaiters.removeAll() }
-                return state.syncWaiters
+                return Array(state.syncWaiters.values)
             }
         }
         waiters.forEach { $0.resume() }

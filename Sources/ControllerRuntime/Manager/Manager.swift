@@ -112,11 +112,25 @@ public final class Manager: ServiceLifecycle.Service {
     private func runControllers(_ controllers: [Controller], reflectors: [any RunnableReflector]) async {
         if configuration.waitForCacheSync {
             logger.info("waiting for caches to sync")
-            await withTaskGroup(of: Void.self) { group in
-                for reflector in reflectors { group.addTask { await reflector.waitForSync() } }
-                await group.waitForAll()
+            // A shutdown request ends the wait too: a cache that cannot sync (missing RBAC) must
+            // not hold up SIGTERM.
+            let synced = await withTaskGroup(of: Bool.self) { group -> Bool in
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { inner in
+                        for reflector in reflectors { inner.addTask { await reflector.waitForSync() } }
+                        await inner.waitForAll()
+                    }
+                    return !Task.isCancelled
+                }
+                group.addTask {
+                    await self.shutdownRequested.wait()
+                    return false
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
             }
-            if Task.isCancelled || shutdownRequested.hasFired { return }
+            if !synced || Task.isCancelled || shutdownRequested.hasFired { return }
         }
         if shutdownRequested.hasFired { controllers.forEach { $0.shutDown() } }
         await withTaskGroup(of: Void.self) { group in
