@@ -153,6 +153,15 @@ let package = Package(
             ],
             path: "Benchmarks/KubeBench"
         ),
+        .executableTarget(
+            name: "operator-bench",
+            dependencies: [
+                "OperatorCore", "ControllerRuntime", "KubeClient", "OperatorAPI", "KubeTesting", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/OperatorBench"
+        ),
         // Tests.
         .testTarget(name: "ControlPlaneHTTPTests", dependencies: ["ControlPlaneHTTP", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTesting", "TestSupport"]),

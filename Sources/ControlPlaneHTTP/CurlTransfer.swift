@@ -15,10 +15,10 @@ final class CurlTransfer: @unchecked Sendable {
         /// Buffer the body; resume `completion` at the end.
         case buffered(CheckedContinuation<HTTPResponse, any Error>)
         /// Resume `head` when the headers are complete; deliver records as they arrive.
-        case streaming(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<Data, any Error>.Continuation)
+        case streaming(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<[Data], any Error>.Continuation)
         /// Like `streaming`, but deliver the body's bytes as they arrive, unsplit (Docker's
         /// multiplexed log frames, which are binary).
-        case rawChunks(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<Data, any Error>.Continuation)
+        case rawChunks(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<[Data], any Error>.Continuation)
     }
 
     let easy: UnsafeMutableRawPointer
@@ -96,7 +96,9 @@ final class CurlTransfer: @unchecked Sendable {
                 deliverHead(status: code)
             }
             do {
-                try splitter.append(bytes) { records.yield($0) }
+                var batch: [Data] = []
+                try splitter.append(bytes) { batch.append($0) }
+                if !batch.isEmpty { records.yield(batch) }
                 return true
             } catch {
                 failure = .recordTooLarge(splitter.maxRecordBytes, method: method, url: url)
@@ -108,7 +110,7 @@ final class CurlTransfer: @unchecked Sendable {
                 _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
                 deliverHead(status: code)
             }
-            chunks.yield(Data(bytes))
+            chunks.yield([Data(bytes)])
             return true
         }
     }
@@ -165,7 +167,7 @@ final class CurlTransfer: @unchecked Sendable {
             if let error {
                 records.finish(throwing: error)
             } else {
-                splitter.finish { records.yield($0) }
+                splitter.finish { records.yield([$0]) }
                 records.finish()
             }
         case .rawChunks(let head, let chunks):

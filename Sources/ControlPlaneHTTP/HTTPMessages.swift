@@ -93,9 +93,9 @@ public struct HTTPStreamResponse: Sendable {
     /// The body split at `\n` (a trailing `\r` removed, empty lines skipped). The sequence ends when
     /// the server ends the body and throws when the transfer fails. Ending the iteration, or
     /// cancelling the task that iterates, aborts the transfer.
-    public var records: AsyncThrowingStream<Data, any Error>
+    public var records: HTTPRecordStream
 
-    public init(status: Int, headers: HTTPHeaders, records: AsyncThrowingStream<Data, any Error>) {
+    public init(status: Int, headers: HTTPHeaders, records: HTTPRecordStream) {
         self.status = status
         self.headers = headers
         self.records = records

@@ -13,7 +13,7 @@ extension HTTPTransport {
     /// `idleTimeout` on the request to notice a dead connection.
     public func streamChunks(_ request: HTTPRequest) async throws -> HTTPStreamResponse {
         try Task.checkCancellation()
-        let (chunks, chunksContinuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        let (chunks, chunksContinuation) = HTTPRecordStream.makeStream()
         let holder = TransferHolder()
         let loop = self.loop
         chunksContinuation.onTermination = { _ in

@@ -73,7 +73,7 @@ public final class HTTPTransport: Sendable {
     /// newline-delimited records.
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamResponse {
         try Task.checkCancellation()
-        let (records, recordsContinuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        let (records, recordsContinuation) = HTTPRecordStream.makeStream()
         let holder = TransferHolder()
         let loop = self.loop
         recordsContinuation.onTermination = { _ in

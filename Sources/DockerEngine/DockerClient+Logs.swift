@@ -70,7 +70,7 @@ extension DockerClient {
 
 /// A container's output as it is written, demultiplexed into stdout and stderr chunks.
 public struct ContainerLogStream: AsyncSequence, Sendable {
-    let chunks: AsyncThrowingStream<Data, any Error>
+    let chunks: HTTPRecordStream
     let decoder: LogFrameDecoder
 
     public func makeAsyncIterator() -> Iterator {
@@ -79,7 +79,7 @@ public struct ContainerLogStream: AsyncSequence, Sendable {
 
     /// Yields one chunk of output per call.
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncThrowingStream<Data, any Error>.AsyncIterator
+        var base: HTTPRecordStream.AsyncIterator
         var decoder: LogFrameDecoder
         var ready: [LogChunk] = []
 

@@ -1,3 +1,4 @@
+import ControlPlaneHTTP
 import Foundation
 
 /// An endless stream of JSON objects from the engine, one per line (events, streamed stats),
@@ -5,10 +6,10 @@ import Foundation
 /// connection fails or a line does not decode. Ending the iteration, or cancelling the task that
 /// iterates, closes the connection.
 public struct DockerJSONStream<Element: Decodable & Sendable>: AsyncSequence, Sendable {
-    private let records: AsyncThrowingStream<Data, any Error>
+    private let records: HTTPRecordStream
     private let request: String
 
-    init(records: AsyncThrowingStream<Data, any Error>, method: String, path: String) {
+    init(records: HTTPRecordStream, method: String, path: String) {
         self.records = records
         self.request = "\(method) \(path)"
     }
@@ -19,7 +20,7 @@ public struct DockerJSONStream<Element: Decodable & Sendable>: AsyncSequence, Se
 
     /// Decodes one record per call.
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncThrowingStream<Data, any Error>.AsyncIterator
+        var base: HTTPRecordStream.AsyncIterator
         let request: String
 
         public mutating func next() async throws -> Element? {

@@ -21,7 +21,7 @@ public enum WatchEvent<T: Sendable>: Sendable {
 /// `TransportError` when the connection fails. It ends when the server closes the watch.
 public struct WatchStream<T: Decodable & Sendable>: AsyncSequence, Sendable {
     public typealias Element = WatchEvent<T>
-    let records: AsyncThrowingStream<Data, any Error>
+    let records: HTTPRecordStream
     let requestDescription: String
     let method: String
     let path: String
@@ -31,7 +31,7 @@ public struct WatchStream<T: Decodable & Sendable>: AsyncSequence, Sendable {
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var records: AsyncThrowingStream<Data, any Error>.AsyncIterator
+        var records: HTTPRecordStream.AsyncIterator
         let stream: WatchStream<T>
         let decoder = JSONDecoder()
 
