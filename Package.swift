@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Layer 1: adapters.
@@ -74,8 +75,42 @@ let package = Package(
                 "KubeClient",
                 "OperatorAPI",
                 "PolicyEngine",
+                "PolicyDistribution",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // Policy distribution: the pusher (admin endpoints, acks, retries, verification) and
+        // threat-intel feeds; one implementation for the operator and local mode.
+        .target(
+            name: "PolicyDistribution",
+            dependencies: [
+                "ControlPlaneHTTP",
+                "PolicyEngine",
+                "KubeModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // Local mode: the embedded SQLite store and the Docker reconciler.
+        .target(
+            name: "LocalStore",
+            dependencies: [
+                "KubeModel",
+                "OperatorAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "LocalMode",
+            dependencies: [
+                "ControllerRuntime",
+                "DockerEngine",
+                "LocalStore",
+                "OperatorAPI",
+                "PolicyDistribution",
+                "PolicyEngine",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -129,9 +164,24 @@ let package = Package(
                 "OperatorAPI",
                 "PolicyEngine",
                 "ControlPlaneHTTP",
+                "KubeClient",
+                "DockerEngine",
+                "LocalStore",
+                "LocalMode",
+                "PolicyDistribution",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Samples: a small MCP server and a plugin, built with the project so the quickstart needs
+        // nothing from outside.
+        .target(name: "SampleMCP", path: "Samples/SampleMCP"),
+        .executableTarget(
+            name: "mcp-sample-posts",
+            dependencies: ["SampleMCP", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Samples/PostsServer"
+        ),
+        .executableTarget(name: "mcp-sample-text", dependencies: ["SampleMCP"], path: "Samples/TextPlugin"),
         // Test support: peer processes and temporary folders; a fake Kubernetes API server on 127.0.0.1.
         .target(name: "TestSupport"),
         .target(
@@ -161,6 +211,25 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/OperatorBench"
+        ),
+        .executableTarget(
+            name: "gateway-bench",
+            dependencies: ["MCPGateway", "PolicyEngine", "TestSupport"],
+            path: "Benchmarks/GatewayBench"
+        ),
+        .executableTarget(name: "policy-bench", dependencies: ["PolicyEngine"], path: "Benchmarks/PolicyBench"),
+        .executableTarget(
+            name: "policy-push-bench",
+            dependencies: [
+                "OperatorCore", "PolicyDistribution", "ControllerRuntime", "KubeClient", "OperatorAPI", "KubeTesting", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PolicyPushBench"
+        ),
+        .executableTarget(
+            name: "local-bench",
+            dependencies: ["LocalMode", "LocalStore", "DockerEngine", "TestSupport"],
+            path: "Benchmarks/LocalBench"
         ),
         // Tests.
         .testTarget(name: "ControlPlaneHTTPTests", dependencies: ["ControlPlaneHTTP", "TestSupport"], exclude: ["Fixtures"]),
@@ -195,6 +264,20 @@ let package = Package(
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "TestSupport"]),
         .testTarget(name: "OperatorAPITests", dependencies: ["OperatorAPI", "KubeModel", "PolicyEngine"]),
         .testTarget(name: "KubeTestingTests", dependencies: ["KubeClient", "KubeTesting"]),
+        .testTarget(
+            name: "PolicyDistributionTests",
+            dependencies: [
+                "PolicyDistribution", "PolicyEngine", "OperatorCore", "OperatorAPI", "ControllerRuntime",
+                "KubeClient", "KubeTesting", "TestSupport", "MCPGateway",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "OperatorAPI", "TestSupport"]),
+        .testTarget(
+            name: "LocalModeTests",
+            dependencies: ["LocalMode", "LocalStore", "DockerEngine", "OperatorAPI", "TestSupport", "PolicyEngine"]
+        ),
+        .testTarget(name: "SampleTests", dependencies: ["SampleMCP", "TestSupport"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], resources: [.copy("Corpus")]),
     ]
 )
