@@ -86,6 +86,7 @@ let package = Package(
             name: "PolicyDistribution",
             dependencies: [
                 "ControlPlaneHTTP",
+                "KubeClient",
                 "PolicyEngine",
                 "KubeModel",
                 .product(name: "Logging", package: "swift-log"),
@@ -99,6 +100,7 @@ let package = Package(
                 "KubeModel",
                 "OperatorAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -106,8 +108,10 @@ let package = Package(
             dependencies: [
                 "ControllerRuntime",
                 "DockerEngine",
+                "KubeModel",
                 "LocalStore",
                 "OperatorAPI",
+                "OperatorCore",
                 "PolicyDistribution",
                 "PolicyEngine",
                 .product(name: "Logging", package: "swift-log"),
@@ -116,6 +120,7 @@ let package = Package(
         .target(
             name: "MCPGateway",
             dependencies: [
+                "ControlPlaneHTTP",
                 "PolicyEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -168,6 +173,7 @@ let package = Package(
                 "DockerEngine",
                 "LocalStore",
                 "LocalMode",
+                "OperatorCore",
                 "PolicyDistribution",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -214,10 +220,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "gateway-bench",
-            dependencies: ["MCPGateway", "PolicyEngine", "TestSupport"],
+            dependencies: [
+                "MCPGateway", "PolicyEngine", "TestSupport", "ControlPlaneHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Benchmarks/GatewayBench"
         ),
-        .executableTarget(name: "policy-bench", dependencies: ["PolicyEngine"], path: "Benchmarks/PolicyBench"),
+        .executableTarget(name: "policy-bench", dependencies: ["PolicyEngine", "MCPGateway"], path: "Benchmarks/PolicyBench"),
         .executableTarget(
             name: "policy-push-bench",
             dependencies: [
@@ -253,7 +264,7 @@ let package = Package(
         .testTarget(
             name: "MCPGatewayTests",
             dependencies: [
-                "MCPGateway", "PolicyEngine", "TestSupport",
+                "MCPGateway", "PolicyEngine", "TestSupport", "ControlPlaneHTTP",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -270,6 +281,7 @@ let package = Package(
                 "PolicyDistribution", "PolicyEngine", "OperatorCore", "OperatorAPI", "ControllerRuntime",
                 "KubeClient", "KubeTesting", "TestSupport", "MCPGateway",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "OperatorAPI", "TestSupport"]),
@@ -277,7 +289,7 @@ let package = Package(
             name: "LocalModeTests",
             dependencies: ["LocalMode", "LocalStore", "DockerEngine", "OperatorAPI", "TestSupport", "PolicyEngine"]
         ),
-        .testTarget(name: "SampleTests", dependencies: ["SampleMCP", "TestSupport"]),
+        .testTarget(name: "SampleTests", dependencies: ["SampleMCP", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], resources: [.copy("Corpus")]),
     ]
 )

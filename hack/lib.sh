@@ -27,16 +27,17 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# pip_install PKG...: installs Python packages that do not import yet (module names may differ,
-# so the check is pip's own).
+# pip_install [--PIP-FLAG...] PKG...: installs Python packages that are not installed yet (module
+# names may differ, so the check is pip's own); leading --flags go to `pip install`.
 pip_install() {
-  local missing=()
+  local flags=() missing=()
+  while [ $# -gt 0 ] && [[ "$1" == --* ]]; do flags+=("$1"); shift; done
   for pkg in "$@"; do
     python3 -m pip show "${pkg%%[=<>]*}" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Python packages: ${missing[*]}"
-  python3 -m pip install -q --disable-pip-version-check "${missing[@]}"
+  python3 -m pip install -q --disable-pip-version-check "${flags[@]}" "${missing[@]}"
 }
 
 require_swift() {

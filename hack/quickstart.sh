@@ -1,78 +1,104 @@
 #!/usr/bin/env bash
-# The main job: an MCP server with a plugin and a policy, run by mcp-gateway on this machine, and
-# a policy change enforced live with no restart.
+# The main job, in local mode: an MCP server with a plugin and a policy on this machine's Docker
+# engine, from the same resource files a cluster takes, and a policy change enforced live.
 #
-# Local mode on Docker (mcpctl up, state in SQLite) is not built yet; until it is, this runs the
-# same pieces as processes: the reference MCP server mcp-server-time over stdio behind the
-# gateway, the sample text plugin over Streamable HTTP, an open policy; it calls a plugin tool
-# with the official MCP Python SDK, pushes a stricter policy with `mcpctl policy push`, shows the
-# same call denied, and leaves everything running.
+#   hack/quickstart.sh [--debug | --bin-path DIR]
+#
+# It installs what is missing (apt packages, the Python MCP SDK, a Docker engine), builds the
+# release binaries, makes the images offline (hack/images.sh), runs `mcpctl up -f
+# samples/local/quickstart.yaml` (the sample posts server with the sample text plugin in its own
+# isolated container, and an open MCPPolicy), calls a plugin tool through the gateway with the
+# official MCP Python SDK, applies a stricter policy (samples/local/policy-strict.yaml), shows the
+# same call denied, and leaves the server running with its endpoint printed.
+#   --debug         use the debug build instead of a release build
+#   --bin-path DIR  use the binaries in DIR (mcpctl and the image products); build nothing
+# MCP_QUICKSTART_STATE=DIR keeps local mode's state there instead of mcpctl's default directory.
 source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
-root=$(pwd)
-port=${MCP_QUICKSTART_PORT:-8080}
-admin_port=${MCP_QUICKSTART_ADMIN_PORT:-9090}
-state=${XDG_STATE_HOME:-$HOME/.local/state}/mcp-operator-quickstart
-mkdir -p "$state"
+
+mode=release
+bin=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --debug) mode=debug ;;
+    --bin-path) [ $# -ge 2 ] || die "--bin-path needs a directory"; mode=given; bin=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (options: --debug, --bin-path DIR)" ;;
+  esac
+  shift
+done
 
 bash hack/setup.sh
-command -v curl >/dev/null 2>&1 || apt_install curl
+bash hack/docker.sh
 
-log "building mcp-gateway and mcpctl (release; the first build takes several minutes)"
-swift build -c release --product mcp-gateway
-swift build -c release --product mcpctl
-bin=$(swift build -c release --show-bin-path)
+case "$mode" in
+  release)
+    log "building mcpctl (release; the first build takes several minutes)"
+    swift build -c release --static-swift-stdlib --product mcpctl
+    bin=$(swift build -c release --show-bin-path)
+    log "building the images without a registry (hack/images.sh)"
+    bash hack/images.sh
+    ;;
+  debug)
+    for product in mcpctl mcp-gateway mcp-operator mcp-sample-posts mcp-sample-text; do
+      log "building $product (debug)"
+      swift build --product "$product"
+    done
+    bin=$(swift build --show-bin-path)
+    bash hack/images.sh --debug
+    ;;
+  given)
+    bin=$(cd "$bin" && pwd) || die "binary folder $bin does not exist"
+    bash hack/images.sh --bin-path "$bin"
+    ;;
+esac
+[ -x "$bin/mcpctl" ] || die "$bin/mcpctl is missing"
 
-# Stop what an earlier run left.
-for pidfile in "$state"/*.pid; do
-  [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
-  rm -f "$pidfile"
+state_flags=()
+[ -n "${MCP_QUICKSTART_STATE:-}" ] && state_flags=(--state "$MCP_QUICKSTART_STATE")
+mcpctl() { "$bin/mcpctl" "$@" ${state_flags[@]+"${state_flags[@]}"}; }
+shown="mcpctl"
+[ ${#state_flags[@]} -gt 0 ] && shown="mcpctl --state $MCP_QUICKSTART_STATE"
+
+log "mcpctl up -f samples/local/quickstart.yaml"
+mcpctl up -f samples/local/quickstart.yaml --timeout 5m
+endpoint=$(mcpctl get mcps posts -o json | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"]["endpoint"])') \
+  || die "the MCPServer posts has no endpoint; see: $shown describe mcps posts"
+[ -n "$endpoint" ] || die "the MCPServer posts has no endpoint; see: $shown describe mcps posts"
+
+call() { python3 hack/quickstart/mcp_call.py "$endpoint" "$@"; }
+
+log "calling a server tool and a plugin tool through the gateway with the official MCP Python SDK"
+call create_post '{"title": "Hello from the quickstart", "body": "Stored by mcp-sample-posts in its own SQLite file."}' \
+  || die "create_post failed under the open policy; see: $shown logs posts"
+# The plugin's own gateway may still be connecting to the server's on the very first call.
+for attempt in 1 2 3 4 5; do
+  if output=$(call text__upper '{"text": "hello from the plugin"}' 2>&1); then break; fi
+  [ "$attempt" -lt 5 ] || { printf '%s\n' "$output" >&2; die "the plugin call failed under the open policy; see: $shown logs posts --plugin text"; }
+  sleep 1
 done
+printf '%s\n' "$output"
 
-log "starting the sample text plugin (samples/local/text_plugin.py)"
-python3 samples/local/text_plugin.py 0 > "$state/plugin.out" 2> "$state/plugin.log" &
-echo $! > "$state/plugin.pid"
-for _ in $(seq 1 100); do [ -s "$state/plugin.out" ] && break; sleep 0.1; done
-plugin_port=$(head -n1 "$state/plugin.out")
-[ -n "$plugin_port" ] || die "the plugin did not start; see $state/plugin.log"
-
-log "starting mcp-gateway on 127.0.0.1:$port (admin 127.0.0.1:$admin_port) in front of mcp-server-time"
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$state/admin-token"
-chmod 600 "$state/admin-token"
-"$bin/mcp-gateway" --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin_port" \
-  --admin-token-file "$state/admin-token" --policy "$root/hack/quickstart/policy-open.json" \
-  --plugin "text=http://127.0.0.1:$plugin_port/mcp" --log-format text --log-level warning \
-  -- python3 -m mcp_server_time --local-timezone UTC > "$state/gateway.out" 2> "$state/gateway.log" &
-echo $! > "$state/gateway.pid"
-ready=""
-for _ in $(seq 1 150); do
-  if curl -fsS "http://127.0.0.1:$admin_port/readyz" >/dev/null 2>&1; then ready=yes; break; fi
-  kill -0 "$(cat "$state/gateway.pid")" 2>/dev/null || break
-  sleep 0.2
+log "applying a stricter policy to the running server (plugin tools denied; no restart)"
+mcpctl apply -f samples/local/policy-strict.yaml
+denied=""
+for _ in $(seq 1 40); do
+  output=$(call text__upper '{"text": "hello from the plugin"}' 2>&1) && { sleep 0.25; continue; }
+  if grep -q "Denied by policy" <<<"$output"; then denied=yes; break; fi
+  sleep 0.25
 done
-[ -n "$ready" ] || die "the gateway did not become ready; see $state/gateway.log"
-
-endpoint="http://127.0.0.1:$port/mcp"
-log "calling tools through the gateway with the official MCP Python SDK"
-python3 hack/quickstart/mcp_call.py "$endpoint" get_current_time '{"timezone": "UTC"}'
-python3 hack/quickstart/mcp_call.py "$endpoint" text__upper '{"text": "hello from the plugin"}' \
-  || die "the plugin call failed under the open policy"
-
-log "pushing a stricter policy (plugin tools denied) to the running gateway, no restart"
-"$bin/mcpctl" policy push -f hack/quickstart/policy-strict.json --admin-url "http://127.0.0.1:$admin_port" \
-  --admin-token-file "$state/admin-token"
-
+[ -n "$denied" ] || { printf '%s\n' "$output" >&2; die "the stricter policy did not deny text__upper within 10 s; see: $shown describe mcpp quickstart"; }
 log "the same plugin call is now denied"
-if python3 hack/quickstart/mcp_call.py "$endpoint" text__upper '{"text": "hello from the plugin"}'; then
-  die "the stricter policy did not deny text__upper"
-fi
-python3 hack/quickstart/mcp_call.py "$endpoint" get_current_time '{"timezone": "UTC"}'
+printf '%s\n' "$output"
+call list_posts '{"limit": 1}' || die "list_posts failed under the strict policy"
+mcpctl get mcpp
 
 cat <<MSG
 
-The MCP server is running behind the gateway.
-  endpoint:      $endpoint   (give this URL to an MCP client)
-  admin/metrics: http://127.0.0.1:$admin_port/metrics
-  logs:          $state/gateway.log
-  stop it:       kill \$(cat $state/gateway.pid $state/plugin.pid)
+The MCP server is running in Docker behind its gateway, its plugin in an isolated container.
+  endpoint:   $endpoint   (give this URL to an MCP client, Streamable HTTP)
+  status:     $shown get mcps -o wide      $shown describe mcps posts
+  logs:       $shown logs posts            $shown logs posts --plugin text
+  policy:     edit samples/local/policy-strict.yaml, then: $shown apply -f samples/local/policy-strict.yaml
+  stop it:    $shown down
 MSG

@@ -128,7 +128,7 @@ final class FakeStore: @unchecked Sendable {
                     continuation.finish()
                     return (id, stream)
                 }
-                for event in core.history where event.resourceVersion > start {
+                for event in core.events(after: start) {
                     if let frame = FakeStore.frame(for: event, watcher: watcher) { continuation.yield(frame) }
                 }
             }

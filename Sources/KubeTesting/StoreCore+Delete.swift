@@ -70,8 +70,7 @@ extension StoreCore {
     /// are all gone (by uid), and drops owner references to gone owners when another owner lives.
     mutating func collectGarbage() {
         var rounds = 0
-        while garbagePending, rounds < 10_000 {
-            garbagePending = false
+        while ownership.hasCandidates, rounds < 10_000 {
             rounds += 1
             collectGarbageOnce()
         }
@@ -83,28 +82,23 @@ extension StoreCore {
         stored(entry.registration, namespace: entry.object.metadataNamespace, name: entry.object.metadataName)
     }
 
-    private static func ownerUIDs(_ object: JSONValue) -> [String] {
-        (object["metadata"]?["ownerReferences"]?.arrayValue ?? []).compactMap { $0["uid"]?.stringValue }
+    private func entry(at location: ObjectLocation) -> Entry? {
+        guard let registration = types[location.typeKey], let object = objects[location.typeKey]?[location.objectKey] else { return nil }
+        return (registration, object)
     }
 
+    /// One round over the objects the last changes marked (see `OwnershipIndex.record`), in type
+    /// then key order, so that what the collector does (and the events) is deterministic. What
+    /// this round changes marks the objects for the next.
     private mutating func collectGarbageOnce() {
-        // In type then key order, so that what the collector does (and the events) is deterministic.
-        var all: [Entry] = []
-        for registration in types.values.sorted(by: { $0.key < $1.key }) {
-            for object in allObjects(registration) { all.append((registration, object)) }
-        }
-        var alive: Set<String> = []
-        var dependents: [String: [Entry]] = [:]
-        for entry in all {
-            alive.insert(entry.object.metadataUID)
-            for owner in Set(StoreCore.ownerUIDs(entry.object)) { dependents[owner, default: []].append(entry) }
-        }
+        let all = ownership.takeCandidates().compactMap(entry(at:))
 
         for entry in all where entry.object.isBeingDeleted {
             let uid = entry.object.metadataUID
             let finalizers = entry.object.metadataFinalizers
+            let dependents = ownership.dependents(of: uid).compactMap(self.entry(at:))
             if finalizers.contains(StoreCore.orphanFinalizer) {
-                for dependent in dependents[uid] ?? [] {
+                for dependent in dependents {
                     guard let object = current(dependent) else { continue }
                     let kept = (object["metadata"]?["ownerReferences"]?.arrayValue ?? []).filter { $0["uid"]?.stringValue != uid }
                     var new = object
@@ -113,14 +107,14 @@ extension StoreCore {
                 }
                 removeFinalizer(StoreCore.orphanFinalizer, from: entry)
             } else if finalizers.contains(StoreCore.foregroundFinalizer) {
-                for dependent in dependents[uid] ?? [] {
+                for dependent in dependents {
                     // Like the real collector: foreground only for dependents that have dependents.
                     if let object = current(dependent), !object.isBeingDeleted {
-                        let hasDependents = !(dependents[object.metadataUID] ?? []).isEmpty
+                        let hasDependents = ownership.hasDependents(object.metadataUID)
                         _ = deleteObject(dependent.registration, object, propagation: hasDependents ? .foreground : .background)
                     }
                 }
-                let blocking = (dependents[uid] ?? []).contains { dependent in
+                let blocking = dependents.contains { dependent in
                     guard let object = current(dependent) else { return false }
                     return (object["metadata"]?["ownerReferences"]?.arrayValue ?? []).contains {
                         $0["uid"]?.stringValue == uid && $0["blockOwnerDeletion"]?.boolValue == true
@@ -132,15 +126,14 @@ extension StoreCore {
 
         for entry in all {
             guard let object = current(entry), !object.isBeingDeleted else { continue }
-            let owners = StoreCore.ownerUIDs(object)
+            let references = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
+            let owners = references.compactMap { $0["uid"]?.stringValue }
             guard !owners.isEmpty else { continue }
-            let living = owners.filter(alive.contains)
+            let living = owners.filter(ownership.isAlive)
             if living.isEmpty {
                 _ = deleteObject(entry.registration, object, propagation: .background)
             } else if living.count < owners.count {
-                let kept = (object["metadata"]?["ownerReferences"]?.arrayValue ?? []).filter {
-                    alive.contains($0["uid"]?.stringValue ?? "")
-                }
+                let kept = references.filter { ownership.isAlive($0["uid"]?.stringValue ?? "") }
                 var new = object
                 new.setMetadata("ownerReferences", .array(kept))
                 _ = garbageCollectorUpdate(entry.registration, old: object, new: new)

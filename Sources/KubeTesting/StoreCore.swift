@@ -20,8 +20,8 @@ struct StoreCore: Sendable {
     var historyLimit: Int
     /// Events not yet delivered to watches.
     var unpublished: [StoredEvent] = []
-    /// Whether a change may have left work for the garbage collector.
-    var garbagePending = false
+    /// Uids, owner references and the objects the garbage collector must look at.
+    var ownership = OwnershipIndex()
     /// The clock for timestamps.
     var now: @Sendable () -> Date
 
@@ -81,7 +81,7 @@ struct StoreCore: Sendable {
         let key = StoreCore.objectKey(registration, namespace: object.metadataNamespace, name: object.metadataName)
         objects[registration.key, default: [:]][key] = object
         emit(.added, registration, key: key, object: object, previous: nil)
-        if !(object["metadata"]?["ownerReferences"]?.arrayValue ?? []).isEmpty { garbagePending = true }
+        ownership.record(ObjectLocation(typeKey: registration.key, objectKey: key), old: nil, new: object)
         return object
     }
 
@@ -105,9 +105,7 @@ struct StoreCore: Sendable {
         let key = StoreCore.objectKey(registration, namespace: new.metadataNamespace, name: new.metadataName)
         objects[registration.key, default: [:]][key] = new
         emit(.modified, registration, key: key, object: new, previous: old)
-        if old["metadata"]?["ownerReferences"] != new["metadata"]?["ownerReferences"] || new.isBeingDeleted {
-            garbagePending = true
-        }
+        ownership.record(ObjectLocation(typeKey: registration.key, objectKey: key), old: old, new: new)
         return new
     }
 
@@ -120,7 +118,7 @@ struct StoreCore: Sendable {
         let key = StoreCore.objectKey(registration, namespace: object.metadataNamespace, name: object.metadataName)
         let stored = objects[registration.key]?.removeValue(forKey: key)
         emit(.deleted, registration, key: key, object: object, previous: stored)
-        garbagePending = true
+        ownership.record(ObjectLocation(typeKey: registration.key, objectKey: key), old: stored ?? object, new: nil)
         return object
     }
 
@@ -151,6 +149,18 @@ struct StoreCore: Sendable {
     mutating func compactHistory() {
         history.removeAll()
         compactedThrough = resourceVersion
+    }
+
+    /// The retained events after `version`, oldest first (the history is in version order, so
+    /// this is a binary search, not a walk).
+    func events(after version: Int) -> ArraySlice<StoredEvent> {
+        var low = history.startIndex
+        var high = history.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if history[middle].resourceVersion > version { high = middle } else { low = middle + 1 }
+        }
+        return history[low...]
     }
 
     /// Takes the events that watches have not seen yet.

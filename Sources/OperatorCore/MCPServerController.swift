@@ -23,6 +23,17 @@ public final class MCPServerController: Sendable {
     public let reconciler: MCPServerReconciler
     /// Every reflector, by a readable name, for readiness reporting.
     public let reflectors: [(name: String, reflector: any ReflectorStatus)]
+    /// The reflectors of MCPServers, MCPPolicies, server pods and managed Secrets (one per watched
+    /// namespace), which policy distribution watches too.
+    public let sources: Sources
+
+    /// Reflectors shared with other controllers.
+    public struct Sources: Sendable {
+        public let servers: [Reflector<MCPServer>]
+        public let policies: [Reflector<MCPPolicy>]
+        public let pods: [Reflector<Pod>]
+        public let secrets: [Reflector<Secret>]
+    }
 
     /// Adds the reflectors and the controller to `manager`.
     public init(manager: Manager, settings: OperatorSettings, logger: Logger = Logger(label: "mcp-operator"),
@@ -51,6 +62,7 @@ public final class MCPServerController: Sendable {
         let budgets = reflectors(PodDisruptionBudget.self, managedOnly: true)
         let pods = reflectors(Pod.self, managedOnly: true, indexers: [.namespace, OperatorCache.podIndexer])
         self.reflectors = all
+        sources = Sources(servers: servers, policies: policies, pods: pods, secrets: secrets)
 
         let cache = OperatorCache(
             servers: CacheView(servers.map(\.store)), policies: CacheView(policies.map(\.store)),

@@ -15,9 +15,9 @@ struct MCPGatewayCommand: AsyncParsableCommand {
         The main upstream is either --upstream-url (Streamable HTTP) or a command after `--` (stdio).
         Every option may instead be set with an environment variable: MCP_GATEWAY_LISTEN, MCP_GATEWAY_ADMIN_LISTEN,
         MCP_GATEWAY_ADMIN_TOKEN_FILE, MCP_GATEWAY_POLICY, MCP_GATEWAY_UPSTREAM_URL, MCP_GATEWAY_PLUGINS
-        (comma-separated NAME=URL), MCP_GATEWAY_WARM_POOL, MCP_GATEWAY_SESSION_IDLE_TIMEOUT, MCP_GATEWAY_MAX_BODY_BYTES,
+        (comma-separated NAME=URL), MCP_GATEWAY_WARM_POOL, MCP_GATEWAY_SESSION_IDLE_TIMEOUT, MCP_GATEWAY_MAX_SESSIONS, MCP_GATEWAY_MAX_BODY_BYTES,
         MCP_GATEWAY_LOG_LEVEL, MCP_GATEWAY_LOG_FORMAT, MCP_GATEWAY_ALLOWED_ORIGINS (comma-separated),
-        MCP_GATEWAY_JWKS_FILE, MCP_GATEWAY_JWKS_URL, MCP_GATEWAY_JWT_ISSUER, MCP_GATEWAY_JWT_AUDIENCE, MCP_GATEWAY_API_KEYS_FILE,
+        MCP_GATEWAY_JWKS_FILE, MCP_GATEWAY_JWKS_URL, MCP_GATEWAY_JWT_ISSUER, MCP_GATEWAY_JWT_AUDIENCE, MCP_GATEWAY_API_KEYS_FILE, MCP_GATEWAY_UPSTREAM_CA_FILE,
         MCP_GATEWAY_UPSTREAM_COMMAND (the stdio command, split on spaces).
         /metrics, /healthz, /readyz and /admin/policy are served on the admin listener.
         """)
@@ -30,6 +30,10 @@ struct MCPGatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("plugin"), help: "A plugin upstream, NAME=URL (repeatable).") var plugins: [String] = []
     @Option(name: .customLong("warm-pool"), help: "Initialized stdio upstreams kept ready.") var warmPool = 2
     @Option(name: .customLong("session-idle-timeout"), help: "Seconds before an idle session is closed.") var sessionIdleTimeout = 900.0
+    @Option(name: .customLong("max-sessions"), help: "Most client sessions open at once; more get 503 with Retry-After (0: no limit).")
+    var maxSessions = 1024
+    @Option(name: .customLong("upstream-ca-file"), help: "PEM CA bundle trusted for https:// upstreams instead of the system store.")
+    var upstreamCAFile: String?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 4 << 20
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "json"
@@ -97,6 +101,17 @@ struct MCPGatewayCommand: AsyncParsableCommand {
             guard PluginSpec.isValidName(name) else { throw ValidationError("invalid plugin name \(name)") }
             return PluginSpec(name: name, upstream: .http(url: String(text[text.index(after: equals)...])))
         }
+        guard maxSessions >= 0 else { throw ValidationError("--max-sessions must be 0 (no limit) or more, not \(maxSessions)") }
+        for spec in [upstream] + pluginSpecs.map(\.upstream) {
+            if case .http(let url) = spec {
+                do { try HTTPUpstreamTransport.validate(url: url) } catch { throw ValidationError("\(error)") }
+            }
+        }
+        let upstreamCA = try upstreamCAFile.map { path -> Data in
+            let text = try read(path)
+            guard text.contains("-----BEGIN CERTIFICATE-----") else { throw ValidationError("--upstream-ca-file \(path) holds no PEM certificate") }
+            return Data(text.utf8)
+        }
         let adminToken = try adminTokenFile.map { try read($0).trimmingCharacters(in: .whitespacesAndNewlines) }
         let authentication = AuthenticationConfiguration(
             jwksJSON: try jwksFile.map(read), jwksURL: jwksURL, issuer: jwtIssuer, audience: jwtAudience,
@@ -105,7 +120,8 @@ struct MCPGatewayCommand: AsyncParsableCommand {
             listen: listenAddress, adminListen: adminAddress, adminToken: adminToken, upstream: upstream, plugins: pluginSpecs,
             warmPoolSize: max(0, warmPool), sessionIdleTimeout: .milliseconds(Int64(sessionIdleTimeout * 1000)),
             maxBodyBytes: maxBodyBytes, allowedOrigins: allowedOrigins, authentication: authentication,
-            policyCompiler: GatewayPolicyCompiler.default, initialPolicyJSON: try policy.map(read))
+            policyCompiler: GatewayPolicyCompiler.default, initialPolicyJSON: try policy.map(read),
+            maxSessions: maxSessions, upstreamCertificateAuthorityPEM: upstreamCA)
     }
 
     private func read(_ path: String) throws -> String {

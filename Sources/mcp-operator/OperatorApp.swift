@@ -61,6 +61,7 @@ enum OperatorApp {
         ])
 
         var services: [any ServiceLifecycle.Service] = [manager, CacheSyncWatchdog(controller: controller, logger: logger)]
+        services.append(PolicyWiring.install(manager: manager, servers: controller, settings: settings, logger: logger))
         let probes = try BindAddress(parsing: options.healthProbeBindAddress, flag: "--health-probe-bind-address")
         if !probes.isDisabled {
             services.append(ProbeRoutes.healthApplication(manager: manager, controller: controller, address: probes, logger: logger))

@@ -7,8 +7,9 @@ import OperatorAPI
 struct MCPCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpctl",
-        abstract: "The command line of mcp-operator.",
-        subcommands: [CRDs.self, PolicyCommand.self]
+        abstract: "The command line of mcp-operator: local mode on Docker, policy tools, CRDs.",
+        subcommands: [Apply.self, Get.self, Describe.self, Delete.self, Logs.self, Up.self, Down.self,
+                      PolicyCommand.self, CRDs.self, ControllerCommand.self]
     )
 }
 

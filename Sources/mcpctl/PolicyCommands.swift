@@ -4,12 +4,12 @@ import Foundation
 import OperatorAPI
 import PolicyEngine
 
-/// `mcpctl policy`: validate a policy, or push one to a running gateway.
+/// `mcpctl policy`: validate a policy, push one to running gateways, show what is enforced where.
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Validate MCP policies and push them to gateways.",
-        subcommands: [Validate.self, Push.self]
+        abstract: "Validate MCP policies, push them to gateways, and show which replica enforces which version.",
+        subcommands: [Validate.self, Push.self, PolicyStatusCommand.self, ClearDryRun.self]
     )
 
     struct Validate: AsyncParsableCommand {
@@ -27,36 +27,76 @@ struct PolicyCommand: AsyncParsableCommand {
 
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Push a policy to a gateway's admin endpoint and print the version it now enforces.")
+            abstract: "Push a policy to gateways' admin endpoints and print the version each now runs.",
+            discussion: """
+                With --dry-run the document is pushed with `dryRun: true`: each gateway evaluates it beside \
+                the policy it enforces, counts and audits its would-be decisions, and enforces nothing of it. \
+                A later push without --dry-run replaces the enforced policy and keeps the dry run going, \
+                unless it pushes the same document (which promotes it and ends the dry run); \
+                `mcpctl policy clear-dry-run` ends it explicitly.
+                """)
 
         @Option(name: .shortAndLong, help: "The policy file; - for standard input.")
         var filename: String
 
-        @Option(name: .customLong("admin-url"), help: "The gateway's admin base URL, such as http://127.0.0.1:9090.")
-        var adminURL: String
+        @Option(name: .customLong("admin-url"), help: "A gateway's admin base URL, such as http://127.0.0.1:9090 (repeatable).")
+        var adminURLs: [String]
 
-        @Option(name: .customLong("admin-token-file"), help: "The file holding the gateway's admin token.")
+        @Option(name: .customLong("admin-token-file"), help: "The file holding the gateways' admin token.")
         var adminTokenFile: String
 
+        @Flag(name: .customLong("dry-run"), help: "Push the policy to be evaluated beside the enforced one, not enforced.")
+        var dryRun = false
+
+        func validate() throws {
+            guard !adminURLs.isEmpty else { throw ValidationError("give at least one --admin-url") }
+        }
+
         func run() async throws {
-            let document = try readPolicy(filename)
-            let token = try String(contentsOfFile: adminTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            let canonical = document.canonicalJSON()
-            let version = document.version
-            var body = Data("{\"document\":".utf8)
-            body.append(canonical)
-            body.append(Data(",\"version\":\"\(version)\",\"sha256\":\"\(version.dropFirst("sha256:".count))\"}".utf8))
-            var headers = HTTPHeaders()
-            headers.add("Authorization", "Bearer \(token)")
-            headers.add("Content-Type", "application/json")
-            let url = adminURL.hasSuffix("/") ? adminURL + "admin/policy" : adminURL + "/admin/policy"
-            let response = try await HTTPTransport().send(HTTPRequest(method: "PUT", url: url, headers: headers, body: body,
-                                                                      timeout: .seconds(10)))
-            let answer = String(decoding: response.body, as: UTF8.self)
-            guard response.status == 200 else {
-                throw CLIError("the gateway at \(adminURL) refused the policy (\(response.status)): \(answer)")
+            var document = try readPolicy(filename)
+            if dryRun { document.dryRun = true }
+            let client = try GatewayAdminClient(tokenFile: adminTokenFile)
+            var failures: [String] = []
+            for url in adminURLs {
+                do {
+                    let answer = try await client.push(document, to: url)
+                    let slot = answer.applied == "dryRun" ? " as dry run" : ""
+                    print("pushed \(document.version)\(slot) to \(url): enforcing \(answer.enforcedSummary)")
+                } catch let error as CLIError {
+                    failures.append(error.description)
+                }
             }
-            print("pushed \(version) to \(adminURL): \(answer)")
+            if !failures.isEmpty { throw CLIError(failures.joined(separator: "\n")) }
+        }
+    }
+
+    struct ClearDryRun: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "clear-dry-run",
+            abstract: "Stop the dry-run policy on gateways; the enforced policy stays.")
+
+        @Option(name: .customLong("admin-url"), help: "A gateway's admin base URL (repeatable).")
+        var adminURLs: [String]
+
+        @Option(name: .customLong("admin-token-file"), help: "The file holding the gateways' admin token.")
+        var adminTokenFile: String
+
+        func validate() throws {
+            guard !adminURLs.isEmpty else { throw ValidationError("give at least one --admin-url") }
+        }
+
+        func run() async throws {
+            let client = try GatewayAdminClient(tokenFile: adminTokenFile)
+            var failures: [String] = []
+            for url in adminURLs {
+                do {
+                    let answer = try await client.clearDryRun(at: url)
+                    print("cleared the dry run at \(url): enforcing \(answer.enforcedSummary)")
+                } catch let error as CLIError {
+                    failures.append(error.description)
+                }
+            }
+            if !failures.isEmpty { throw CLIError(failures.joined(separator: "\n")) }
         }
     }
 }

@@ -1,6 +1,6 @@
+import ControlPlaneHTTP
 import Foundation
 import Logging
-import NIOHTTP1
 import TestSupport
 
 @testable import MCPGateway
@@ -32,9 +32,11 @@ enum Harness {
     static let timeUpstream = UpstreamSpec.stdio(command: ["python3", "-m", "mcp_server_time", "--local-timezone", "UTC"])
 
     /// Starts the plugin fixture (an MCPServer over Streamable HTTP); its URL is `/mcp` on the port it prints.
-    static func startPlugin() async throws -> (PeerProcess, String) {
-        let process = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(fixtures)/plugin_server.py"])
-        return (process, "http://127.0.0.1:\(process.firstLine)/mcp")
+    /// With `tls` (certificate and key files) it serves HTTPS.
+    static func startPlugin(tls: (certificate: String, key: String)? = nil) async throws -> (PeerProcess, String) {
+        let tlsArguments = tls.map { ["--cert", $0.certificate, "--key", $0.key] } ?? []
+        let process = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(fixtures)/plugin_server.py"] + tlsArguments)
+        return (process, "\(tls == nil ? "http" : "https")://127.0.0.1:\(process.firstLine)/mcp")
     }
 
     /// A configuration on free loopback ports.
@@ -70,16 +72,34 @@ struct HTTPResult: Sendable {
     var headers: HTTPHeaders
     var body: String
     var json: JSONValue? { try? JSONValue(parsing: body) }
-    func header(_ name: String) -> String? { headers.first(name: name) }
+    func header(_ name: String) -> String? { headers[name] }
 }
 
-/// A plain HTTP client for the tests.
+/// A plain HTTP client for the tests, on the project's HTTP transport.
 enum TestHTTP {
-    static func request(_ method: HTTPMethod, port: Int, path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> HTTPResult {
-        let target = try MinimalHTTPClient.Target(url: "http://127.0.0.1:\(port)\(path)")
-        return try await MinimalHTTPClient().execute(method, target, headers: headers, body: body.map { Array($0.utf8) }) { head, body in
-            HTTPResult(status: head.status, headers: head.headers, body: String(decoding: try await body.collect(), as: UTF8.self))
+    /// The request methods the tests use.
+    enum Method: String, Sendable { case GET, POST, PUT, DELETE }
+
+    static let transport = HTTPTransport(configuration: HTTPTransportConfiguration(acceptCompression: false))
+
+    static func request(_ method: Method, port: Int, path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> HTTPResult {
+        var fields = HTTPHeaders()
+        for (name, value) in headers { fields.add(name, value) }
+        let response = try await transport.send(HTTPRequest(method: method.rawValue, url: "http://127.0.0.1:\(port)\(path)", headers: fields,
+                                                            body: body.map { Data($0.utf8) }, timeout: .seconds(60)))
+        return HTTPResult(status: response.status, headers: response.headers, body: String(decoding: response.body, as: UTF8.self))
+    }
+
+    /// Opens a GET event stream on `/mcp` and returns the data of its first `message` event.
+    static func firstStreamedEvent(port: Int, session: String) async throws -> String {
+        let response = try await transport.streamChunks(HTTPRequest(
+            url: "http://127.0.0.1:\(port)/mcp", headers: ["Accept": "text/event-stream", "Mcp-Session-Id": session]))
+        guard response.status == 200 else { throw TestFailure("GET /mcp answered \(response.status)") }
+        var parser = SSEParser()
+        for try await chunk in response.records {
+            if let event = parser.feed(chunk).first { return event.data }
         }
+        return ""
     }
 
     static let mcpHeaders = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]

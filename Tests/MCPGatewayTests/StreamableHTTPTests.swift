@@ -122,31 +122,11 @@ struct StreamableHTTPTests {
     @Test func notificationsReachTheGetStream() async throws {
         try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream())) { _, port, _ in
             let session = try await TestHTTP.initialize(port: port)
-            let target = try MinimalHTTPClient.Target(url: "http://127.0.0.1:\(port)/mcp")
-            async let streamed: String = MinimalHTTPClient().execute(.GET, target, headers: [("Accept", "text/event-stream"), ("Mcp-Session-Id", session)]) { head, body in
-                #expect(head.status == 200)
-                var parser = SSEParser()
-                while let chunk = try await body.next() {
-                    if let event = parser.feed(chunk.readableBytesView).first { return event.data }
-                }
-                return ""
-            }
+            async let streamed = TestHTTP.firstStreamedEvent(port: port, session: session)
             try await Task.sleep(for: .milliseconds(300))
             _ = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"notify"}}"#)
             let data = try await streamed
             #expect(try JSONValue(parsing: data)["method"] == "notifications/tools/list_changed")
-        }
-    }
-
-    @Test func idleSessionsExpire() async throws {
-        var configuration = Harness.configuration(upstream: Harness.recordingUpstream())
-        configuration.sessionIdleTimeout = .milliseconds(300)
-        try await Harness.withGateway(configuration) { app, port, _ in
-            let session = try await TestHTTP.initialize(port: port)
-            #expect(await app.registry.count == 1)
-            try await Task.sleep(for: .milliseconds(1200))
-            #expect(try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#).status == 404)
-            #expect(await app.registry.count == 0)
         }
     }
 

@@ -29,6 +29,33 @@ import Testing
         #expect(throws: CIDRParseError.self) { try CIDR(parsing: "::ffff:1.2.3.4/64") }
     }
 
+    @Test func formatsEveryIPv4WidthAndPrefix() throws {
+        #expect(try CIDR(parsing: "0.0.0.0/0").description == "0.0.0.0/0")
+        #expect(try CIDR(parsing: "255.255.255.255").description == "255.255.255.255/32")
+        #expect(try CIDR(parsing: "100.20.3.0/24").description == "100.20.3.0/24")
+        #expect(try CIDR(parsing: "9.99.199.1/9").description == "9.0.0.0/9")
+        #expect(IPAddress(ipv4: 0x0A00_00FF).description == "10.0.0.255")
+        var random = SeededGenerator(seed: 3)
+        for _ in 0..<1_000 {
+            let value = UInt32.random(in: 0...UInt32.max, using: &random)
+            let prefix = Int.random(in: 0...32, using: &random)
+            let block = try #require(CIDR(address: IPAddress(ipv4: value), prefixLength: prefix))
+            let octets = (0..<4).map { String((block.address.ipv4Value! >> UInt32(24 - 8 * $0)) & 0xFF) }
+            #expect(block.description == octets.joined(separator: ".") + "/\(prefix)")
+            #expect(try CIDR(parsing: block.description) == block)
+        }
+    }
+
+    @Test func listsAreSortedAndDeduplicatedWhetherOrNotTheyArriveInOrder() {
+        let sorted = ParsedCIDRList(["10.0.0.0/8", "10.0.0.0/16", "192.0.2.0/24", "::/0"])
+        #expect(sorted.canonicalStrings == ["10.0.0.0/8", "10.0.0.0/16", "192.0.2.0/24", "::/0"])
+        let duplicated = ParsedCIDRList(["10.0.0.0/8", "10.0.0.0/8", "10.1.2.3/8", "192.0.2.0/24"])
+        #expect(duplicated.canonicalStrings == ["10.0.0.0/8", "192.0.2.0/24"])
+        let shuffled = ParsedCIDRList(["::/0", "192.0.2.0/24", "bad", "10.0.0.0/16", "10.0.0.0/8"])
+        #expect(shuffled.canonicalStrings == ["10.0.0.0/8", "10.0.0.0/16", "192.0.2.0/24", "::/0", "bad"])
+        #expect(shuffled.invalid.map(\.index) == [2])
+    }
+
     @Test func setHandlesEdgesAndOverlaps() throws {
         let set = CIDRSet(try ["10.0.0.0/8", "10.1.0.0/16", "192.0.2.5/32", "192.0.2.6/32", "2001:db8::/32", "2001:db8:1::/48"].map { try CIDR(parsing: $0) })
         #expect(set.intervalCount == 3)

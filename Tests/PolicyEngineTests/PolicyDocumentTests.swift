@@ -82,6 +82,12 @@ import Testing
         #expect(issues(#"{"roles": [{"allowTools": []}]}"#).first == PolicyIssue(path: "spec.roles[0].name", message: "required field is missing"))
         #expect(issues(#"{"rateLimits": [{"name": "x", "scope": "planet", "requestsPerSecond": 1}]}"#).first?.path == "spec.rateLimits[0].scope")
         #expect(issues(#"{"audit": null}"#).isEmpty)
+        // The threat-intelligence list is left out of the field comparison; its neighbours are not.
+        #expect(issues(#"{"threatIntel": {"denyCIDRs": ["10.0.0.0/8"], "feed": []}}"#) == [PolicyIssue(path: "spec.threatIntel.feed", message: "unknown field")])
+        #expect(issues(#"{"threatIntel": {"denyCIDRs": ["10.0.0.0/8"], "feeds": [{"name": "f", "url": "https://x", "formats": "plain"}]}}"#)
+            == [PolicyIssue(path: "spec.threatIntel.feeds[0].formats", message: "unknown field")])
+        #expect(issues(#"{"threatIntel": {"denyCIDRs": [5]}}"#).first?.path == "spec.threatIntel.denyCIDRs[0]")
+        #expect(issues(#"{"threatIntel": {"denyCIDRs": ["10.0.0.0/8"]}}"#).isEmpty)
     }
 
     @Test func canonicalJSONIsStableAcrossKeyOrderAndSpelledOutDefaults() throws {

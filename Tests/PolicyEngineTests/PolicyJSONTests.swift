@@ -30,6 +30,18 @@ import Testing
         #expect(value.canonicalString == #"{"A":2.5,"a":{"z":"x/y","é":"\u0001\"\\"},"b":1,"n":1e+21}"#)
     }
 
+    @Test func escapesAtEveryPositionOfAString() {
+        #expect(PolicyJSON.string("").canonicalString == #""""#)
+        #expect(PolicyJSON.string("\"").canonicalString == #""\"""#)
+        #expect(PolicyJSON.string("a\\b\nc\u{7}").canonicalString == #""a\\b\nc\u0007""#)
+        #expect(PolicyJSON.string("\u{1f}end").canonicalString == #""\u001fend""#)
+        #expect(PolicyJSON.string("tab\t\u{8}\u{c}\r").canonicalString == #""tab\t\b\f\r""#)
+        #expect(PolicyJSON.string("plain ü €").canonicalString == "\"plain ü €\"")
+        // Bridged and substring-backed strings render the same as native ones.
+        let sliced = String("xx\"quoted\"xx".dropFirst(2).dropLast(2))
+        #expect(PolicyJSON.string(sliced).canonicalString == #""\"quoted\"""#)
+    }
+
     @Test func byteCountMatchesTheRendering() {
         let value: PolicyJSON = ["text": "tab\there \"quoted\" \u{2}", "list": [1, 2.25, nil, true], "nested": ["k": "vé"]]
         #expect(value.canonicalByteCount() == value.canonicalBytes().count)

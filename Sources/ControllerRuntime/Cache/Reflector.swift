@@ -29,7 +29,7 @@ public final class Reflector<T: Decodable & Sendable>: Sendable {
         self.client = client
         self.resource = resource
         self.configuration = configuration
-        self.store = Store(metadata: resource.metadata, indexers: indexers)
+        self.store = Store(metadata: resource.metadata, indexers: indexers, codec: resource.codec)
         var logger = logger
         logger[metadataKey: "resource"] = "\(resource.resourceType)"
         self.logger = logger

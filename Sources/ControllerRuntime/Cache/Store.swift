@@ -8,12 +8,16 @@ public final class Store<T: Sendable>: Sendable {
     private let metadata: @Sendable (T) -> ObjectMeta
 
     /// Makes an empty store with the given secondary indexes (by namespace and by owner UID by
-    /// default; add `.label` or your own).
+    /// default; add `.label` or your own). With a `codec`, objects are held encoded, which
+    /// takes a fraction of the memory of decoded values; reads decode them again.
     public init(metadata: @escaping @Sendable (T) -> ObjectMeta,
-                indexers: [Indexer<T>] = [.namespace, .ownerUID]) {
+                indexers: [Indexer<T>] = [.namespace, .ownerUID], codec: StoreCodec<T>? = nil) {
         self.metadata = metadata
-        state = Locked((StoreContents(indexers: indexers, metadata: metadata), false))
+        state = Locked((StoreContents(indexers: indexers, metadata: metadata, codec: codec), false))
     }
+
+    /// Whether objects are held encoded.
+    public var isCompact: Bool { state.withLock { $0.contents.codec != nil } }
 
     /// Whether the first complete list has been stored.
     public var hasSynced: Bool { state.withLock { $0.synced } }
@@ -22,21 +26,21 @@ public final class Store<T: Sendable>: Sendable {
     public var count: Int { state.withLock { $0.contents.objects.count } }
 
     /// The object with this key.
-    public func get(_ key: ObjectKey) -> T? { state.withLock { $0.contents.objects[key] } }
+    public func get(_ key: ObjectKey) -> T? { state.withLock { $0.contents.object(key) } }
 
     /// The object with this namespace and name.
     public func get(namespace: String?, name: String) -> T? { get(ObjectKey(namespace: namespace, name: name)) }
 
     /// Every cached object, in no particular order.
-    public func list() -> [T] { state.withLock { Array($0.contents.objects.values) } }
+    public func list() -> [T] { state.withLock { $0.contents.allObjects } }
 
     /// Every cached object in a namespace (needs the `namespace` index; otherwise filters).
     public func list(namespace: String) -> [T] {
         state.withLock { state in
             if state.contents.indexes["namespace"] != nil {
-                return state.contents.keys(index: "namespace", value: namespace).compactMap { state.contents.objects[$0] }
+                return state.contents.keys(index: "namespace", value: namespace).compactMap { state.contents.object($0) }
             }
-            return state.contents.objects.filter { $0.key.namespace ?? "" == namespace }.map(\.value)
+            return state.contents.objects.keys.filter { $0.namespace ?? "" == namespace }.compactMap { state.contents.object($0) }
         }
     }
 
@@ -46,7 +50,7 @@ public final class Store<T: Sendable>: Sendable {
     /// The objects filed under `value` in the index `name` (empty for an unknown index).
     public func byIndex(_ name: String, _ value: String) -> [T] {
         state.withLock { state in
-            state.contents.keys(index: name, value: value).compactMap { state.contents.objects[$0] }
+            state.contents.keys(index: name, value: value).compactMap { state.contents.object($0) }
         }
     }
 

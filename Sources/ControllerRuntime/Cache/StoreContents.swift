@@ -3,16 +3,29 @@ import KubeClient
 /// The pure state of a `Store`: objects by key and the secondary indexes over them. Every
 /// mutation returns the `ObjectEvent` it amounts to, so the reflector can hand it to handlers.
 struct StoreContents<T: Sendable>: Sendable {
-    private(set) var objects: [ObjectKey: T] = [:]
+    private(set) var objects: [ObjectKey: StoredObject<T>] = [:]
     /// index name → index value → keys.
     private(set) var indexes: [String: [String: Set<ObjectKey>]] = [:]
     private let indexers: [Indexer<T>]
     private let metadata: @Sendable (T) -> ObjectMeta
+    /// When set, objects are held encoded (see `StoreCodec`).
+    let codec: StoreCodec<T>?
 
-    init(indexers: [Indexer<T>], metadata: @escaping @Sendable (T) -> ObjectMeta) {
+    init(indexers: [Indexer<T>], metadata: @escaping @Sendable (T) -> ObjectMeta, codec: StoreCodec<T>? = nil) {
         self.indexers = indexers
         self.metadata = metadata
+        self.codec = codec
         for indexer in indexers { indexes[indexer.name] = [:] }
+    }
+
+    /// The cached object with this key.
+    func object(_ key: ObjectKey) -> T? { objects[key]?.object(codec) }
+
+    /// Every cached object, in no particular order.
+    var allObjects: [T] { objects.values.compactMap { $0.object(codec) } }
+
+    private func stored(_ object: T, _ meta: ObjectMeta) -> StoredObject<T> {
+        StoredObject(object, resourceVersion: meta.resourceVersion, codec: codec)
     }
 
     /// Inserts or replaces an object. Returns `.added`, or `.updated` with the previous state;
@@ -20,15 +33,20 @@ struct StoreContents<T: Sendable>: Sendable {
     mutating func upsert(_ object: T) -> ObjectEvent<T>? {
         let meta = metadata(object)
         let key = ObjectKey(meta)
-        if let old = objects[key] {
-            let oldMeta = metadata(old)
-            if let version = meta.resourceVersion, version == oldMeta.resourceVersion { return nil }
-            unindex(key, meta: oldMeta, object: old)
-            objects[key] = object
+        if let entry = objects[key] {
+            if let version = meta.resourceVersion, version == entry.resourceVersion { return nil }
+            objects[key] = stored(object, meta)
+            guard let old = entry.object(codec) else {
+                // Cannot happen with a codec that decodes what it encoded; index afresh.
+                removeFromIndexes(key)
+                index(key, meta: meta, object: object)
+                return .added(object)
+            }
+            unindex(key, meta: metadata(old), object: old)
             index(key, meta: meta, object: object)
             return .updated(old: old, new: object)
         }
-        objects[key] = object
+        objects[key] = stored(object, meta)
         index(key, meta: meta, object: object)
         return .added(object)
     }
@@ -36,7 +54,11 @@ struct StoreContents<T: Sendable>: Sendable {
     /// Removes an object. Returns `.deleted` with the given final state (or the cached one when
     /// none is given); nil when the object was not cached.
     mutating func remove(_ key: ObjectKey, finalState: T? = nil) -> ObjectEvent<T>? {
-        guard let old = objects.removeValue(forKey: key) else { return nil }
+        guard let entry = objects.removeValue(forKey: key) else { return nil }
+        guard let old = entry.object(codec) else {
+            removeFromIndexes(key)
+            return finalState.map { .deleted($0) }
+        }
         unindex(key, meta: metadata(old), object: old)
         return .deleted(finalState ?? old)
     }
@@ -68,6 +90,16 @@ struct StoreContents<T: Sendable>: Sendable {
         for indexer in indexers {
             for value in indexer.values(object, meta) {
                 indexes[indexer.name, default: [:]][value, default: []].insert(key)
+            }
+        }
+    }
+
+    /// Drops a key from every index (when its cached object cannot be read back).
+    private mutating func removeFromIndexes(_ key: ObjectKey) {
+        for (name, values) in indexes {
+            for (value, keys) in values where keys.contains(key) {
+                indexes[name]?[value]?.remove(key)
+                if indexes[name]?[value]?.isEmpty == true { indexes[name]?[value] = nil }
             }
         }
     }

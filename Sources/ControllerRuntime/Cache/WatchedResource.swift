@@ -10,13 +10,16 @@ public struct WatchedResource<T: Decodable & Sendable>: Sendable {
     public var metadata: @Sendable (T) -> ObjectMeta
     /// Rewrites an object before it is cached, such as to drop `managedFields` and save memory.
     public var transform: (@Sendable (T) -> T)?
+    /// How the cache holds objects compactly, or nil to hold decoded values.
+    public var codec: StoreCodec<T>?
 
     /// Describes a kind by its resource type and a metadata accessor.
     public init(resourceType: ResourceType, metadata: @escaping @Sendable (T) -> ObjectMeta,
-                transform: (@Sendable (T) -> T)? = nil) {
+                transform: (@Sendable (T) -> T)? = nil, codec: StoreCodec<T>? = nil) {
         self.resourceType = resourceType
         self.metadata = metadata
         self.transform = transform
+        self.codec = codec
     }
 
     /// The key of an object.
@@ -26,10 +29,10 @@ public struct WatchedResource<T: Decodable & Sendable>: Sendable {
 extension WatchedResource where T: KubernetesResource {
     /// Describes a typed kind. With `stripManagedFields`, cached objects carry no `managedFields`
     /// (the biggest part of most objects' metadata, which reconcilers using server-side apply do
-    /// not read).
-    public init(_ type: T.Type, stripManagedFields: Bool = true) {
+    /// not read). With `compact`, the cache holds each object as its JSON (see `StoreCodec`).
+    public init(_ type: T.Type, stripManagedFields: Bool = true, compact: Bool = true) {
         let transform: (@Sendable (T) -> T)? = stripManagedFields ? Self.withoutManagedFields : nil
-        self.init(resourceType: T.resourceType, metadata: { $0.metadata }, transform: transform)
+        self.init(resourceType: T.resourceType, metadata: { $0.metadata }, transform: transform, codec: compact ? .json : nil)
     }
 
     @Sendable private static func withoutManagedFields(_ object: T) -> T {

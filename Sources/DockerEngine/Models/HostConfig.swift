@@ -5,6 +5,9 @@ import Foundation
 public struct HostConfig: Sendable, Hashable, Codable {
     /// `bridge`, `host`, `none`, `container:<id>`, or a network's name (the first network).
     public var networkMode: String?
+    /// The process namespace: empty for its own, `host`, or `container:<id>` to share another
+    /// container's (a probe that inspects another container's processes).
+    public var pidMode: String?
     /// Container port (`8080/tcp`) → host bindings.
     public var portBindings: [String: [PortBinding]]?
     /// Publish every exposed port on a random host port.
@@ -59,7 +62,7 @@ public struct HostConfig: Sendable, Hashable, Codable {
     public var logConfig: LogConfig?
 
     public init(
-        networkMode: String? = nil, portBindings: [String: [PortBinding]]? = nil, publishAllPorts: Bool? = nil,
+        networkMode: String? = nil, pidMode: String? = nil, portBindings: [String: [PortBinding]]? = nil, publishAllPorts: Bool? = nil,
         binds: [String]? = nil, mounts: [Mount]? = nil, tmpfs: [String: String]? = nil, readonlyRootfs: Bool? = nil,
         capDrop: [String]? = nil, capAdd: [String]? = nil, securityOpt: [String]? = nil, privileged: Bool? = nil,
         pidsLimit: Int64? = nil, memory: Int64? = nil, memorySwap: Int64? = nil, memoryReservation: Int64? = nil,
@@ -68,6 +71,7 @@ public struct HostConfig: Sendable, Hashable, Codable {
         ulimits: [Ulimit]? = nil, logConfig: LogConfig? = nil
     ) {
         self.networkMode = networkMode
+        self.pidMode = pidMode
         self.portBindings = portBindings
         self.publishAllPorts = publishAllPorts
         self.binds = binds
@@ -95,7 +99,7 @@ public struct HostConfig: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case networkMode = "NetworkMode", portBindings = "PortBindings", publishAllPorts = "PublishAllPorts"
+        case networkMode = "NetworkMode", pidMode = "PidMode", portBindings = "PortBindings", publishAllPorts = "PublishAllPorts"
         case binds = "Binds", mounts = "Mounts", tmpfs = "Tmpfs", readonlyRootfs = "ReadonlyRootfs"
         case capDrop = "CapDrop", capAdd = "CapAdd", securityOpt = "SecurityOpt", privileged = "Privileged"
         case pidsLimit = "PidsLimit", memory = "Memory", memorySwap = "MemorySwap", memoryReservation = "MemoryReservation"

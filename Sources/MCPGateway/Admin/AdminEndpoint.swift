@@ -3,8 +3,14 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The admin listener: `PUT`/`GET /admin/policy` (bearer admin token, compared in constant time),
-/// and the unauthenticated `/metrics`, `/healthz` and `/readyz`.
+/// The admin listener: `PUT`/`GET /admin/policy` and `DELETE /admin/policy/dry-run` (bearer admin
+/// token, compared in constant time), and the unauthenticated `/metrics`, `/healthz` and `/readyz`.
+///
+/// `GET /admin/policy` (and a successful `PUT`) answers what the gateway runs:
+/// `{"version", "sha256", "appliedAt", "enforcing", "dryRun": {"version", "sha256", "appliedAt"}}` —
+/// the top-level fields are the enforced policy's (`enforcing` is false when only a dry-run policy
+/// is loaded), and `dryRun` is present while a dry-run policy is evaluated beside it. A `PUT`
+/// answer adds `"applied": "enforced"` or `"applied": "dryRun"`, the slot the document went to.
 struct AdminEndpoint: Sendable {
     let administrator: PolicyAdministrator
     let store: PolicyStore
@@ -16,6 +22,7 @@ struct AdminEndpoint: Sendable {
     func addRoutes(to router: Router<GatewayRequestContext>) {
         router.put("/admin/policy") { request, _ in await put(request) }
         router.get("/admin/policy") { request, _ in get(request) }
+        router.delete("/admin/policy/dry-run") { request, _ in await deleteDryRun(request) }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render())))
@@ -34,11 +41,19 @@ struct AdminEndpoint: Sendable {
         return Authenticator.constantTimeEquals(Array(header.utf8), expected)
     }
 
-    private static func describe(_ snapshot: PolicySnapshot) -> JSONValue {
+    private static func describe(_ snapshot: PolicySnapshot, applied: String? = nil) -> JSONValue {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return ["version": .string(snapshot.version), "sha256": .string(snapshot.sha256),
-                "appliedAt": .string(formatter.string(from: snapshot.appliedAt))]
+        var answer: [String: JSONValue] = [
+            "version": .string(snapshot.version), "sha256": .string(snapshot.sha256),
+            "appliedAt": .string(formatter.string(from: snapshot.appliedAt)), "enforcing": .bool(snapshot.isEnforcing),
+        ]
+        if let dryRun = snapshot.dryRun {
+            answer["dryRun"] = ["version": .string(dryRun.version), "sha256": .string(dryRun.sha256),
+                                "appliedAt": .string(formatter.string(from: dryRun.appliedAt))]
+        }
+        if let applied { answer["applied"] = .string(applied) }
+        return .object(answer)
     }
 
     private func put(_ request: Request) async -> Response {
@@ -50,9 +65,9 @@ struct AdminEndpoint: Sendable {
         case .success(let value): body = value
         case .failure(let refusal): return refusal.response
         }
-        switch await administrator.applyPush(body: Array(body.readableBytesView)) {
-        case .success(let snapshot):
-            return HTTPReplies.json(Self.describe(snapshot))
+        switch await administrator.applyPushReporting(body: Array(body.readableBytesView)) {
+        case .success(let outcome):
+            return HTTPReplies.json(Self.describe(outcome.snapshot, applied: outcome.slot.rawValue))
         case .failure(let rejection):
             var answer: [String: JSONValue] = [
                 "error": "invalid policy", "field": .string(rejection.fieldPath), "reason": .string(rejection.reason),
@@ -69,5 +84,18 @@ struct AdminEndpoint: Sendable {
         }
         guard let current = store.current else { return HTTPReplies.json(["error": "no policy loaded"], status: .notFound) }
         return HTTPReplies.json(Self.describe(current))
+    }
+
+    private func deleteDryRun(_ request: Request) async -> Response {
+        guard authorized(request) else {
+            return HTTPReplies.json(["error": "unauthorized"], status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let (snapshot, removed) = await administrator.clearDryRun()
+        guard removed, let snapshot else {
+            let reason = snapshot?.isEnforcing == false
+                ? "only a dry-run policy is loaded; push an enforcing policy first" : "no dry-run policy is loaded"
+            return HTTPReplies.json(["error": .string(reason)], status: snapshot?.isEnforcing == false ? .conflict : .notFound)
+        }
+        return HTTPReplies.json(Self.describe(snapshot))
     }
 }

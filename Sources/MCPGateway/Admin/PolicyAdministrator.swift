@@ -3,6 +3,15 @@ import Foundation
 /// Applies policy documents: from the boot file and from `PUT /admin/policy`. It checks the hash
 /// of the canonical document, compiles off the request path, and swaps the snapshot atomically; a
 /// document that fails leaves the policy in force. Pushes are applied one at a time.
+///
+/// Dry run: a document with `dryRun: true` does not replace the enforced policy. It fills the
+/// gateway's dry-run slot and is evaluated beside the enforced policy (see `PolicySnapshot`); a
+/// later dry-run push replaces it. An enforcing push (no `dryRun`, or false) replaces the
+/// enforced policy and keeps the dry-run policy evaluating, except when it is the dry-run
+/// document itself with `dryRun` turned off (the dry run was promoted): then the dry-run slot is
+/// emptied. `clearDryRun()` (`DELETE /admin/policy/dry-run`) empties it explicitly. When a dry-run
+/// document arrives and nothing is enforced yet (a gateway booting from a dry-run ConfigMap),
+/// the gateway enforces nothing — as the document asks — and reports that policy's version.
 public actor PolicyAdministrator {
     private let compiler: any PolicyCompiler
     private let store: PolicyStore
@@ -17,6 +26,11 @@ public actor PolicyAdministrator {
 
     /// Applies a push body `{"document": {...}, "version": "sha256:<hex>", "sha256": "<hex>"}`.
     public func applyPush(body: [UInt8]) async -> Result<PolicySnapshot, PolicyRejection> {
+        await applyPushReporting(body: body).map(\.snapshot)
+    }
+
+    /// Applies a push body like `applyPush`, and says which slot the document went to.
+    public func applyPushReporting(body: [UInt8]) async -> Result<PolicyApplication, PolicyRejection> {
         guard let json = try? JSONValue(parsing: body), case .object(let members) = json else {
             return .failure(PolicyRejection(fieldPath: "", reason: "the body must be a JSON object"))
         }
@@ -40,10 +54,10 @@ public actor PolicyAdministrator {
         if case .object(let members) = json, members["document"] != nil, members["sha256"] != nil {
             return await applyPush(body: json.renderedBytes())
         }
-        return await apply(document: json, version: nil, expectedSHA256: nil)
+        return await apply(document: json, version: nil, expectedSHA256: nil).map(\.snapshot)
     }
 
-    private func apply(document: JSONValue, version: String?, expectedSHA256: String?) async -> Result<PolicySnapshot, PolicyRejection> {
+    private func apply(document: JSONValue, version: String?, expectedSHA256: String?) async -> Result<PolicyApplication, PolicyRejection> {
         let compiler = self.compiler
         let compiled: Result<CompiledPolicyDocument, PolicyRejection> = await Task.detached(priority: .userInitiated) {
             do {
@@ -66,12 +80,56 @@ public actor PolicyAdministrator {
             return .failure(PolicyRejection(fieldPath: "version", reason: "names another document than the one sent"))
         }
         let resolvedVersion = version ?? "sha256:\(result.sha256)"
-        if let current = store.current, current.sha256 == result.sha256, current.version == resolvedVersion {
-            return .success(current)
+        let current = store.current
+        if result.isDryRun {
+            if let current, let slot = current.dryRun, slot.sha256 == result.sha256, slot.version == resolvedVersion {
+                return .success(PolicyApplication(snapshot: current, slot: .dryRun))
+            }
+            let dryRun = DryRunPolicy(evaluator: result.enforcer, version: resolvedVersion, sha256: result.sha256,
+                                      promotedSHA256: result.promotedSHA256)
+            let snapshot: PolicySnapshot
+            if let current, current.isEnforcing {
+                snapshot = current.with(dryRun: dryRun, metrics: metrics)
+            } else {
+                snapshot = .dryRunOnly(dryRun, metrics: metrics)
+            }
+            store.swap(to: snapshot)
+            return .success(PolicyApplication(snapshot: snapshot, slot: .dryRun))
         }
-        let snapshot = PolicySnapshot(enforcer: result.enforcer, version: resolvedVersion, sha256: result.sha256)
+        if let current, current.isEnforcing, current.sha256 == result.sha256, current.version == resolvedVersion {
+            return .success(PolicyApplication(snapshot: current, slot: .enforced))
+        }
+        let enforced = PolicySnapshot(enforcer: result.enforcer, version: resolvedVersion, sha256: result.sha256)
+        let promoted = current?.dryRun.map { !$0.promotedSHA256.isDisjoint(with: result.acceptedSHA256) } ?? false
+        let snapshot = current.map { $0.enforcing(enforced, keepingDryRun: !promoted, metrics: metrics) } ?? enforced
         store.swap(to: snapshot)
         metrics?.setPolicyVersion(resolvedVersion)
-        return .success(snapshot)
+        return .success(PolicyApplication(snapshot: snapshot, slot: .enforced))
     }
+
+    /// Stops evaluating the dry-run policy; the enforced policy is untouched. When only a dry-run
+    /// policy was loaded there is nothing to fall back to, and it stays.
+    /// - Returns: the snapshot now in force, and whether a dry-run policy was removed.
+    public func clearDryRun() -> (snapshot: PolicySnapshot?, removed: Bool) {
+        guard let current = store.current, current.dryRun != nil, current.isEnforcing else { return (store.current, false) }
+        let snapshot = current.with(dryRun: nil, metrics: metrics)
+        store.swap(to: snapshot)
+        return (snapshot, true)
+    }
+}
+
+/// The outcome of an accepted push: the snapshot now in force and where the document went.
+public struct PolicyApplication: Sendable {
+    /// Which of the gateway's two policies a document became.
+    public enum Slot: String, Sendable, Hashable {
+        /// The policy that decides.
+        case enforced
+        /// The policy evaluated beside it without effect.
+        case dryRun
+    }
+
+    /// The snapshot now in force.
+    public var snapshot: PolicySnapshot
+    /// Where the document went.
+    public var slot: Slot
 }

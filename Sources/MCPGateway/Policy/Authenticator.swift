@@ -1,3 +1,4 @@
+import ControlPlaneHTTP
 import Crypto
 import Foundation
 import JWTKit
@@ -7,7 +8,7 @@ import JWTKit
 public struct AuthenticationConfiguration: Sendable {
     /// The JWKS document as JSON text (from a file).
     public var jwksJSON: String?
-    /// Where to fetch the JWKS at start when `jwksJSON` is not given (`http://` only for now).
+    /// Where to fetch the JWKS at start when `jwksJSON` is not given (`http://` or `https://`).
     public var jwksURL: String?
     /// The required `iss`, if any.
     public var issuer: String?
@@ -62,11 +63,10 @@ public final class Authenticator: Sendable {
         self.configuration = configuration
         var jwksJSON = configuration.jwksJSON
         if jwksJSON == nil, let url = configuration.jwksURL {
-            let target = try MinimalHTTPClient.Target(url: url)
-            jwksJSON = try await MinimalHTTPClient().execute(.GET, target, headers: [("Accept", "application/json")]) { head, body in
-                guard head.status == 200 else { throw UpstreamError.httpStatus(head.status, "fetching the JWKS") }
-                return String(decoding: try await body.collect(limit: 1 << 20), as: UTF8.self)
-            }
+            let response = try await UpstreamFactory.makeHTTPTransport(maxIdleConnections: 1)
+                .send(HTTPRequest(url: url, headers: ["Accept": "application/json"], timeout: .seconds(30)))
+            guard response.status == 200 else { throw UpstreamError.httpStatus(response.status, "fetching the JWKS") }
+            jwksJSON = String(decoding: response.body.prefix(1 << 20), as: UTF8.self)
         }
         if let jwks = jwksJSON {
             let keys = JWTKeyCollection()

@@ -3,6 +3,10 @@ import PolicyEngine
 
 /// The policy seam implemented with the policy engine: one compiled policy (immutable) and the
 /// gateway's rate limiter (shared across policy swaps so buckets survive a push).
+///
+/// It always answers with the policy's own decisions, also for a document with `dryRun: true`:
+/// whether a decision is enforced is the gateway's business (`PolicySnapshot` evaluates a dry-run
+/// policy beside the enforced one and never lets it refuse anything).
 public struct EnginePolicyEnforcer: PolicyEnforcer {
     /// The compiled policy.
     public let policy: CompiledPolicy
@@ -29,7 +33,7 @@ public struct EnginePolicyEnforcer: PolicyEnforcer {
     }
 
     private func map(_ decision: Decision) -> PolicyDecision {
-        if decision.allowed || policy.isDryRun { return .allow }
+        if decision.allowed { return .allow }
         if let retryAfter = decision.retryAfter { return .rateLimited(rule: decision.rule, retryAfterSeconds: retryAfter) }
         return .deny(rule: decision.rule, reason: decision.reason)
     }
@@ -39,7 +43,7 @@ public struct EnginePolicyEnforcer: PolicyEnforcer {
     }
 
     public func checkIdentity(_ origin: RequestOrigin) -> PolicyDecision {
-        if origin.identity.method == .anonymous, policy.document.authentication?.allowAnonymous != true, !policy.isDryRun {
+        if origin.identity.method == .anonymous, policy.document.authentication?.allowAnonymous != true {
             return .deny(rule: "authentication.anonymous", reason: "anonymous access is not allowed; present an API key or a bearer token")
         }
         return .allow
@@ -71,7 +75,7 @@ public struct EnginePolicyEnforcer: PolicyEnforcer {
     }
 
     public func isToolVisible(_ tool: String, origin: RequestOrigin) -> Bool {
-        policy.isDryRun || policy.toolVisible(identity(origin), tool)
+        policy.toolVisible(identity(origin), tool)
     }
 
     public func redact(toolResult: JSONValue) -> JSONValue {
@@ -80,14 +84,17 @@ public struct EnginePolicyEnforcer: PolicyEnforcer {
     }
 }
 
-/// Compiles pushed documents with the policy engine. The rate limiter lives here so it outlives
-/// each compiled policy.
+/// Compiles pushed documents with the policy engine. The rate limiters live here so they outlive
+/// each compiled policy; dry-run documents take tokens from a limiter of their own, so evaluating
+/// one never uses up the enforced policy's buckets.
 public struct EnginePolicyCompiler: PolicyCompiler {
     private let rateLimiter: RateLimiter
+    private let dryRunRateLimiter: RateLimiter
 
     /// A compiler whose enforcers share one rate limiter reading `clock` (monotonic nanoseconds).
     public init(clock: @escaping @Sendable () -> UInt64 = RateLimiter.systemClock) {
         rateLimiter = RateLimiter(clock: clock)
+        dryRunRateLimiter = RateLimiter(clock: clock)
     }
 
     public func compile(document: JSONValue) throws -> CompiledPolicyDocument {
@@ -103,7 +110,24 @@ public struct EnginePolicyCompiler: PolicyCompiler {
         let sha256 = String(compiled.version.dropFirst("sha256:".count))
         var accepted: Set<String> = []
         if let raw = try? PolicyJSON(parsing: bytes) { accepted.insert(Authenticator.sha256Hex(raw.canonicalBytes())) }
-        return CompiledPolicyDocument(enforcer: EnginePolicyEnforcer(policy: compiled, rateLimiter: rateLimiter),
-                                      sha256: sha256, acceptedSHA256: accepted)
+        guard compiled.isDryRun else {
+            return CompiledPolicyDocument(enforcer: EnginePolicyEnforcer(policy: compiled, rateLimiter: rateLimiter),
+                                          sha256: sha256, acceptedSHA256: accepted)
+        }
+        var promoted = compiled.document
+        promoted.dryRun = false
+        var promotedHashes: Set<String> = [String(promoted.version.dropFirst("sha256:".count))]
+        if case .object(var members) = document {
+            members["dryRun"] = .bool(false)
+            if let raw = try? PolicyJSON(parsing: JSONValue.object(members).renderedBytes()) {
+                promotedHashes.insert(Authenticator.sha256Hex(raw.canonicalBytes()))
+            }
+            members["dryRun"] = nil
+            if let raw = try? PolicyJSON(parsing: JSONValue.object(members).renderedBytes()) {
+                promotedHashes.insert(Authenticator.sha256Hex(raw.canonicalBytes()))
+            }
+        }
+        return CompiledPolicyDocument(enforcer: EnginePolicyEnforcer(policy: compiled, rateLimiter: dryRunRateLimiter),
+                                      sha256: sha256, acceptedSHA256: accepted, isDryRun: true, promotedSHA256: promotedHashes)
     }
 }

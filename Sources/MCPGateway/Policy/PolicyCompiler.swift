@@ -14,12 +14,20 @@ public struct CompiledPolicyDocument: Sendable {
     /// Other hashes a pusher may have used for the same document (the canonical rendering before
     /// defaults were filled in); accepted in place of `sha256`.
     public var acceptedSHA256: Set<String>
+    /// Whether the document asks to be evaluated without being enforced (`dryRun: true`); the
+    /// enforcer then reports the decisions the policy would make.
+    public var isDryRun: Bool
+    /// For a dry-run document, the hashes of the same document with `dryRun` false or absent.
+    public var promotedSHA256: Set<String>
 
     /// A compiled document identified by `sha256`.
-    public init(enforcer: any PolicyEnforcer, sha256: String, acceptedSHA256: Set<String> = []) {
+    public init(enforcer: any PolicyEnforcer, sha256: String, acceptedSHA256: Set<String> = [], isDryRun: Bool = false,
+                promotedSHA256: Set<String> = []) {
         self.enforcer = enforcer
         self.sha256 = sha256
         self.acceptedSHA256 = acceptedSHA256.union([sha256])
+        self.isDryRun = isDryRun
+        self.promotedSHA256 = promotedSHA256
     }
 }
 
@@ -60,6 +68,7 @@ public struct AllowAllPolicyCompiler: PolicyCompiler {
 
     public func compile(document: JSONValue) throws -> CompiledPolicyDocument {
         guard case .object = document else { throw PolicyRejection(fieldPath: "", reason: "the policy must be a JSON object") }
-        return CompiledPolicyDocument(enforcer: AllowAllPolicyEnforcer(), sha256: Authenticator.sha256Hex(document.renderedBytes()))
+        return CompiledPolicyDocument(enforcer: AllowAllPolicyEnforcer(), sha256: Authenticator.sha256Hex(document.renderedBytes()),
+                                      isDryRun: document["dryRun"] == .bool(true))
     }
 }

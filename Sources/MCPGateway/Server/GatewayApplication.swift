@@ -1,3 +1,4 @@
+import ControlPlaneHTTP
 import Foundation
 import Hummingbird
 import Logging
@@ -110,13 +111,14 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, logger:
     for plugin in configuration.plugins where !PluginSpec.isValidName(plugin.name) {
         throw GatewayConfigurationError.invalidPlugin(plugin.name)
     }
-    let factory = UpstreamFactory(initializeTimeout: configuration.upstreamInitializeTimeout, logger: logger)
+    let upstreamHTTP = UpstreamFactory.makeHTTPTransport(tls: TLSConfiguration(certificateAuthorityPEM: configuration.upstreamCertificateAuthorityPEM))
+    let factory = UpstreamFactory(initializeTimeout: configuration.upstreamInitializeTimeout, http: upstreamHTTP, logger: logger)
     let poolSize: Int
     if case .stdio = configuration.upstream { poolSize = configuration.warmPoolSize } else { poolSize = 0 }
     let pool = WarmPool(spec: configuration.upstream, size: poolSize, factory: factory, logger: logger)
     let registry = SessionRegistry(pool: pool, plugins: configuration.plugins, factory: factory, policyStore: policyStore,
                                    metrics: metrics, auditLog: configuration.auditLog, idleTimeout: configuration.sessionIdleTimeout,
-                                   logger: logger)
+                                   maxSessions: configuration.maxSessions, logger: logger)
     let gate = ClientGate(allowedOrigins: configuration.allowedOrigins, authenticator: authenticator, policyStore: policyStore, metrics: metrics)
     let ports = BoundPorts()
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the gateway needs to run, as a value: the executable fills it from flags and
 /// environment variables, tests build it directly.
 public struct GatewayConfiguration: Sendable {
@@ -43,6 +45,11 @@ public struct GatewayConfiguration: Sendable {
     public var warmPoolSize: Int
     /// How long a session may stay idle before it is closed.
     public var sessionIdleTimeout: Duration
+    /// The most client sessions open at once; a new one beyond it gets 503 with `Retry-After`.
+    /// Zero or less means no limit.
+    public var maxSessions: Int
+    /// PEM certificate authorities trusted for `https://` upstreams instead of the system store.
+    public var upstreamCertificateAuthorityPEM: Data?
     /// The largest request body accepted (413 above it).
     public var maxBodyBytes: Int
     /// Origins accepted besides localhost ones (`*` accepts any).
@@ -68,8 +75,10 @@ public struct GatewayConfiguration: Sendable {
                 allowedOrigins: [String] = [], authentication: AuthenticationConfiguration = AuthenticationConfiguration(),
                 policyCompiler: any PolicyCompiler = AllowAllPolicyCompiler(), initialPolicyJSON: String? = nil,
                 initialPolicy: PolicySnapshot? = nil, upstreamInitializeTimeout: Duration = .seconds(30),
-                auditLog: AuditLog = .standardError()) {
+                auditLog: AuditLog = .standardError(), maxSessions: Int = 1024, upstreamCertificateAuthorityPEM: Data? = nil) {
         self.auditLog = auditLog
+        self.maxSessions = maxSessions
+        self.upstreamCertificateAuthorityPEM = upstreamCertificateAuthorityPEM
         self.listen = listen
         self.adminListen = adminListen
         self.adminToken = adminToken

@@ -67,6 +67,12 @@ public final class GatewayMetrics: Sendable {
                              labels: [("upstream", name), ("reason", reason)]).increment()
     }
 
+    /// Counts a session that was refused (`limit`: the gateway held its maximum).
+    public func recordSessionRejected(reason: String) {
+        registry.makeCounter(descriptor: Self.name("sessions_rejected", unit: "total", help: "New sessions refused, by reason."),
+                             labels: [("reason", reason)]).increment()
+    }
+
     /// Sets the number of open sessions.
     public func setSessions(_ count: Int) { sessionsGauge.set(to: Double(count)) }
 

@@ -22,6 +22,17 @@ enum HTTPReplies {
         json(JSONRPCMessage.errorResponse(id: nil, error: JSONRPCError(code: code, message: message)).json, status: status, headers: headers)
     }
 
+    /// The answer to a session that could not be opened: 503 with `Retry-After` when the
+    /// gateway holds its maximum of sessions, 502 when the upstream is unavailable.
+    static func sessionNotOpened(_ error: any Error) -> Response {
+        if let limit = error as? SessionLimitReached {
+            return HTTPReplies.error(.serviceUnavailable, code: JSONRPCError.sessionErrorCode,
+                                     message: "Too many sessions: the gateway's limit of \(limit.limit) is reached; retry later",
+                                     headers: [.retryAfter: String(SessionLimitReached.retryAfterSeconds)])
+        }
+        return HTTPReplies.error(.badGateway, code: JSONRPCError.upstreamUnavailableCode, message: "Upstream unavailable")
+    }
+
     /// 200 with a JSON-RPC message or batch of messages, as JSON or as one SSE stream.
     static func messages(_ messages: [JSONRPCMessage], batch: Bool, asEventStream: Bool, headers: HTTPFields = [:]) -> Response {
         let value: JSONValue = batch ? .array(messages.map(\.json)) : (messages.first?.json ?? .null)

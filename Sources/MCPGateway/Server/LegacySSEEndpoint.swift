@@ -21,7 +21,7 @@ struct LegacySSEEndpoint: Sendable {
         do {
             session = try await registry.createSession()
         } catch {
-            return HTTPReplies.error(.badGateway, code: JSONRPCError.upstreamUnavailableCode, message: "Upstream unavailable")
+            return HTTPReplies.sessionNotOpened(error)
         }
         _ = session.outbox.attach()
         let registry = self.registry

@@ -62,7 +62,7 @@ struct StreamableHTTPEndpoint: Sendable {
             do {
                 session = try await registry.createSession()
             } catch {
-                return HTTPReplies.error(.badGateway, code: JSONRPCError.upstreamUnavailableCode, message: "Upstream unavailable")
+                return HTTPReplies.sessionNotOpened(error)
             }
         } else {
             switch await existingSession(request) {

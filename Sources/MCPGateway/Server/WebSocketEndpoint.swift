@@ -14,8 +14,10 @@ struct WebSocketEndpoint: Sendable {
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
         let gate = self.gate
+        let registry = self.registry
         router.ws("/ws") { request, context in
             if case .failure = await gate.admit(request, context: context) { return .dontUpgrade }
+            guard await registry.hasCapacity else { return .dontUpgrade }
             let offered = request.headers[values: Self.subprotocolHeader]
                 .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             if offered.isEmpty { return .upgrade([:]) }

@@ -13,12 +13,17 @@ public actor SessionRegistry {
     private let auditLog: AuditLog
     private let logger: Logger
     private let idleTimeout: Duration
+    /// The most sessions open (or opening) at once; nil for no limit.
+    public nonisolated let maxSessions: Int?
+    private var opening = 0
     private var observerToken: Int?
 
     /// A registry whose sessions use `pool` for the main upstream and connect to `plugins`.
     public init(pool: WarmPool, plugins: [PluginSpec], factory: UpstreamFactory, policyStore: PolicyStore,
-                metrics: GatewayMetrics?, auditLog: AuditLog = .discard, idleTimeout: Duration, logger: Logger) {
+                metrics: GatewayMetrics?, auditLog: AuditLog = .discard, idleTimeout: Duration, maxSessions: Int? = nil,
+                logger: Logger) {
         self.auditLog = auditLog
+        self.maxSessions = maxSessions.flatMap { $0 > 0 ? $0 : nil }
         self.pool = pool
         self.plugins = plugins
         self.factory = factory
@@ -34,9 +39,24 @@ public actor SessionRegistry {
     /// The session with `id`, if it is open.
     public func session(id: String) -> GatewaySession? { sessions[id] }
 
+    /// Whether another session may open now.
+    public var hasCapacity: Bool {
+        guard let maxSessions else { return true }
+        return sessions.count + opening < maxSessions
+    }
+
     /// Opens a session: takes a main upstream, connects the plugins, and registers it.
-    /// - Throws: `UpstreamError` when the main upstream cannot be had.
+    /// - Throws: `SessionLimitReached` when `maxSessions` are open or opening; `UpstreamError`
+    ///   when the main upstream cannot be had.
     public func createSession() async throws -> GatewaySession {
+        // Count the slot before the first suspension: the actor is re-entrant, and concurrent
+        // openings must not all pass the check.
+        guard hasCapacity else {
+            metrics?.recordSessionRejected(reason: "limit")
+            throw SessionLimitReached(limit: maxSessions ?? 0)
+        }
+        opening += 1
+        defer { opening -= 1 }
         let main: UpstreamConnection
         do {
             main = try await pool.take()
@@ -131,4 +151,15 @@ public actor SessionRegistry {
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
     }
+}
+
+/// A new session was refused because the gateway already holds as many as it may.
+public struct SessionLimitReached: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The configured maximum.
+    public let limit: Int
+    /// How long a client should wait before trying again, in seconds.
+    public static let retryAfterSeconds = 1
+
+    /// `session limit of N reached`.
+    public var description: String { "session limit of \(limit) reached" }
 }

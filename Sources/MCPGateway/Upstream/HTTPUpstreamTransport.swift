@@ -1,3 +1,4 @@
+import ControlPlaneHTTP
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -23,7 +24,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
     }
 
     /// A transport to the Streamable HTTP endpoint at `url` (http:// only).
-    public init(url: String, logger: Logger) throws {
+    public init(url: String, http: ControlPlaneHTTP.HTTPTransport, logger: Logger) throws {
         self.url = url
         target = try MinimalHTTPClient.Target(url: url)
         self.logger = logger
@@ -163,4 +164,8 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             }
         }
     }
+}
+
+extension HTTPUpstreamTransport {
+    public static func validate(url: String) throws { _ = try MinimalHTTPClient.Target(url: url) }
 }

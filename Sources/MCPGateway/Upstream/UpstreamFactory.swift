@@ -1,3 +1,4 @@
+import ControlPlaneHTTP
 import Logging
 
 /// Makes started, initialized connections to an upstream: the gateway's MCP client handshake.
@@ -7,12 +8,27 @@ public struct UpstreamFactory: Sendable {
 
     /// How long the handshake may take before the upstream counts as failed.
     public var initializeTimeout: Duration
+    /// The HTTP client every HTTP upstream of this factory shares: its connections are pooled and
+    /// reused across sessions, and its TLS settings apply to `https://` upstreams.
+    public let http: HTTPTransport
     private let logger: Logger
 
-    /// A factory that gives each handshake `initializeTimeout`.
-    public init(initializeTimeout: Duration = .seconds(30), logger: Logger) {
+    /// A factory that gives each handshake `initializeTimeout` and reaches HTTP upstreams through
+    /// `http` (by default a transport trusting the system's certificate authorities).
+    public init(initializeTimeout: Duration = .seconds(30), http: HTTPTransport? = nil, logger: Logger) {
         self.initializeTimeout = initializeTimeout
+        self.http = http ?? Self.sharedHTTP
         self.logger = logger
+    }
+
+    /// The transport of factories made without one (system certificate authorities).
+    static let sharedHTTP = makeHTTPTransport()
+
+    /// The HTTP client for upstreams: TLS as given, idle connections kept for reuse, no
+    /// compression (MCP messages are small and the upstreams are close).
+    public static func makeHTTPTransport(tls: TLSConfiguration = TLSConfiguration(), maxIdleConnections: Int = 256) -> HTTPTransport {
+        HTTPTransport(configuration: HTTPTransportConfiguration(
+            tls: tls, connectTimeout: .seconds(10), maxIdleConnections: maxIdleConnections, acceptCompression: false))
     }
 
     /// Starts the upstream at `spec` and runs the handshake; the connection is closed if it fails.
@@ -22,7 +38,7 @@ public struct UpstreamFactory: Sendable {
         case .stdio(let command, let environment):
             transport = StdioTransport(command: command, environment: environment, logger: logger)
         case .http(let url):
-            transport = try HTTPUpstreamTransport(url: url, logger: logger)
+            transport = try HTTPUpstreamTransport(url: url, http: http, logger: logger)
         }
         return try await connect(name: name, transport: transport)
     }

@@ -15,8 +15,10 @@ import PolicyEngine
 /// - `roles`, `rateLimits`, `outputRedaction`: concatenated; an item whose name an earlier
 ///   policy already used is dropped (the first, by policy name, wins);
 /// - `network.denyCIDRs`: the union; `network.allowCIDRs`: the first non-empty list;
-/// - `authentication`, `inputValidation`, `threatIntel`, `audit`: the first policy that sets
-///   the section wins, whole;
+/// - `authentication`, `inputValidation`, `audit`: the first policy that sets the section
+///   wins, whole;
+/// - `threatIntel`: `denyCIDRs` the union, `feeds` concatenated (a feed whose name an earlier
+///   policy used is dropped), so every policy's threat intelligence is enforced;
 /// - `dryRun`: true only when every policy sets it (one enforcing policy enforces);
 /// - `serverSelector`: cleared (it is the operator's, not the gateway's).
 ///
@@ -66,7 +68,13 @@ public enum PolicyMerger {
             }
             merged.authentication = merged.authentication ?? document.authentication
             merged.inputValidation = merged.inputValidation ?? document.inputValidation
-            merged.threatIntel = merged.threatIntel ?? document.threatIntel
+            if let intel = document.threatIntel {
+                var current = merged.threatIntel ?? PolicyDocument.ThreatIntel()
+                let deny = (current.denyCIDRs ?? []) + (intel.denyCIDRs ?? []).filter { !(current.denyCIDRs ?? []).contains($0) }
+                current.denyCIDRs = deny.isEmpty ? nil : deny
+                current.feeds = union(current.feeds, intel.feeds, name: \.name)
+                merged.threatIntel = current
+            }
             merged.audit = merged.audit ?? document.audit
         }
         let actions = documents.compactMap(\.defaultAction)

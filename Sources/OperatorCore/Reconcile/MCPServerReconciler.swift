@@ -3,7 +3,9 @@ import Foundation
 import KubeClient
 import Logging
 import OperatorAPI
+import PolicyDistribution
 import PolicyEngine
+import Synchronization
 
 /// Makes the cluster match one MCPServer. Level-triggered and idempotent; every read comes from
 /// the cache, so a reconcile of an unchanged server makes no request at all:
@@ -11,8 +13,8 @@ import PolicyEngine
 /// 1. A server that is gone or being deleted needs nothing: its children carry controlling
 ///    owner references and the garbage collector removes them (no finalizer: the operator has
 ///    nothing outside the cluster to clean up).
-/// 2. Its policies are resolved and merged (`PolicyMerger`); a missing one is `PolicyNotFound`,
-///    an invalid merge `InvalidPolicy`.
+/// 2. Its policies are resolved, merged and given their feeds' blocks (`PolicyRenderer`); a
+///    missing one is `PolicyNotFound`, an invalid one `InvalidPolicy`.
 /// 3. The children are planned (`ServerPlan`); a spec that cannot be realized is a `PlanError`.
 /// 4. Each planned child that is not already up to date in the cache (`AppliedState`) is
 ///    server-side applied with force; children no longer planned are deleted.
@@ -30,12 +32,17 @@ public final class MCPServerReconciler: Reconciler {
     let logger: Logger
     let wallClock: @Sendable () -> Date
     let makeToken: @Sendable () -> String
+    private let rendererSlot: Mutex<PolicyRenderer>
+    /// How policies are rendered (with feeds once `use(feeds:)` was called).
+    var renderer: PolicyRenderer { rendererSlot.withLock { $0 } }
 
     /// Makes a reconciler. `makeToken` generates a new admin token (32 random bytes as hex by
     /// default); it is called only when the server's admin Secret does not exist yet.
     public init(client: KubernetesClient, cache: OperatorCache, options: PlannerOptions, events: EventRecorder,
                 logger: Logger = Logger(label: "mcpserver-reconciler"), wallClock: @escaping @Sendable () -> Date = { Date() },
-                makeToken: @escaping @Sendable () -> String = MCPServerReconciler.randomToken) {
+                makeToken: @escaping @Sendable () -> String = MCPServerReconciler.randomToken,
+                renderer: PolicyRenderer = PolicyRenderer()) {
+        rendererSlot = Mutex(renderer)
         self.client = client
         self.cache = cache
         self.options = options
@@ -53,7 +60,7 @@ public final class MCPServerReconciler: Reconciler {
 
         var failure: (reason: String, message: String)?
         var plan: ServerPlan?
-        switch policyDocument(for: server) {
+        switch await policyDocument(for: server) {
         case .failure(let problem):
             failure = (problem.reason, problem.message)
         case .success(let document):
@@ -83,21 +90,21 @@ public final class MCPServerReconciler: Reconciler {
 
     // MARK: Policy
 
-    /// The merged, validated policy document (nil when no policy applies), or the failure.
-    func policyDocument(for server: MCPServer) -> Result<PolicyDocument?, FailureReason> {
+    /// Merges the blocks of threat-intel feeds from `feeds` into the policies rendered from now on
+    /// (as policy distribution does, so the ConfigMap and the pushes agree).
+    public func use(feeds: any ThreatFeedResolving) {
+        rendererSlot.withLock { $0 = PolicyRenderer(feeds: feeds) }
+    }
+
+    /// The merged, validated policy document with its feeds (nil when no policy applies), or the
+    /// failure; rendered as policy distribution renders it (`PolicyRenderer`).
+    func policyDocument(for server: MCPServer) async -> Result<PolicyDocument?, FailureReason> {
         let namespace = server.metadata.namespace ?? "default"
-        switch PolicyMerger.resolve(server: server, policies: cache.policies.list(namespace: namespace)) {
-        case .failure(let error):
-            return .failure(FailureReason(reason: MCPServerReason.policyNotFound, message: error.description))
-        case .success(let policies):
-            guard let merged = PolicyMerger.merge(policies.map(\.spec)) else { return .success(nil) }
-            let issues = merged.validate(root: "policy")
-            guard issues.isEmpty else {
-                let names = policies.map(\.name).joined(separator: ", ")
-                let message = "the merged policy of \(names) is invalid: " + issues.map(\.description).joined(separator: "; ")
-                return .failure(FailureReason(reason: MCPServerReason.invalidPolicy, message: message))
-            }
-            return .success(merged)
+        switch await renderer.render(server: server, policies: cache.policies.list(namespace: namespace)) {
+        case .failure(let failure):
+            return .failure(FailureReason(reason: failure.reason, message: failure.message))
+        case .success(let rendered):
+            return .success(rendered.document)
         }
     }
 

@@ -47,8 +47,12 @@ extension PolicyDocument {
         let given: PolicyJSON
         let known: PolicyJSON
         do {
-            given = try PolicyJSON(parsing: data)
-            known = try PolicyJSON(encoding: document)
+            // The threat-intelligence list is only strings, with no field to misspell: leave its
+            // (often 100,000) entries out of the comparison rather than encode them again.
+            var shape = document
+            shape.threatIntel?.denyCIDRs = nil
+            given = try PolicyJSON(parsing: data).removingMember(at: "threatIntel", "denyCIDRs")
+            known = try PolicyJSON(encoding: shape)
         } catch {
             throw .malformed([PolicyIssue(path: root, message: "not valid JSON")])
         }
@@ -121,5 +125,23 @@ extension Sequence where Element == UInt8 {
             output.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: output, as: UTF8.self)
+    }
+}
+
+extension PolicyJSON {
+    /// This value without the member at `path` (object keys from the root); unchanged when the
+    /// path does not lead to one.
+    fileprivate func removingMember(at path: String...) -> PolicyJSON {
+        removingMember(at: path[...])
+    }
+
+    private func removingMember(at path: ArraySlice<String>) -> PolicyJSON {
+        guard let key = path.first, case .object(var members) = self, let child = members[key] else { return self }
+        if path.count == 1 {
+            members[key] = nil
+        } else {
+            members[key] = child.removingMember(at: path.dropFirst())
+        }
+        return .object(members)
     }
 }

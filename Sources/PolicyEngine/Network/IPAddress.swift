@@ -68,16 +68,7 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Dotted quad for IPv4; RFC 5952 form (lowercase, longest zero run compressed) for IPv6.
     public var description: String {
         if let value = ipv4Value {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(15)
-            for shift in [UInt32(24), 16, 8, 0] {
-                let octet = UInt8(truncatingIfNeeded: value >> shift)
-                if octet >= 100 { bytes.append(0x30 + octet / 100) }
-                if octet >= 10 { bytes.append(0x30 + octet / 10 % 10) }
-                bytes.append(0x30 + octet % 10)
-                if shift > 0 { bytes.append(UInt8(ascii: ".")) }
-            }
-            return String(decoding: bytes, as: UTF8.self)
+            return String(unsafeUninitializedCapacity: 15) { Self.writeIPv4(value, into: $0) }
         }
         let groups = (0..<8).map { index -> UInt16 in
             let word = index < 4 ? high : low
@@ -98,6 +89,24 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         if bestStart < 0 { return hex(0..<8) }
         return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
+    }
+
+    /// Writes the dotted quad of `value` at the start of `buffer` (at least 15 bytes); returns
+    /// the number of bytes written.
+    static func writeIPv4(_ value: UInt32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var shift: UInt32 = 24
+        while true {
+            let octet = UInt8(truncatingIfNeeded: value >> shift)
+            if octet >= 100 { buffer[count] = 0x30 + octet / 100; count += 1 }
+            if octet >= 10 { buffer[count] = 0x30 + octet / 10 % 10; count += 1 }
+            buffer[count] = 0x30 + octet % 10
+            count += 1
+            if shift == 0 { return count }
+            buffer[count] = UInt8(ascii: ".")
+            count += 1
+            shift -= 8
+        }
     }
 
     static func parseIPv4(_ bytes: ArraySlice<UInt8>) -> UInt32? {

@@ -17,12 +17,28 @@ struct ParsedCIDRList: Sendable {
                 invalid.append((index, text, error))
             }
         }
+        self.invalid = invalid
+        // A normalized document (what the operator pushes) lists its blocks sorted and unique:
+        // keep them as they are without sorting again.
+        if Self.isStrictlyOrdered(blocks) {
+            self.blocks = blocks
+            return
+        }
         blocks.sort(by: CIDR.precedes)
         var unique: [CIDR] = []
         unique.reserveCapacity(blocks.count)
         for block in blocks where block != unique.last { unique.append(block) }
         self.blocks = unique
-        self.invalid = invalid
+    }
+
+    /// Whether every block precedes the next (sorted, no duplicates).
+    private static func isStrictlyOrdered(_ blocks: [CIDR]) -> Bool {
+        var index = 1
+        while index < blocks.count {
+            guard CIDR.precedes(blocks[index - 1], blocks[index]) else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// Canonical texts of the blocks, followed by the unparsable entries as written.

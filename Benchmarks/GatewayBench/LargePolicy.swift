@@ -1,0 +1,1 @@
+../PolicyBench/LargePolicy.swift

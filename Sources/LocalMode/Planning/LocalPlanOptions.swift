@@ -1,0 +1,52 @@
+import Foundation
+
+/// The settings every local plan shares: which gateway image, the name prefix and instance label
+/// that keep one controller's objects apart from another's, and the plugin limits used when a
+/// spec gives none.
+public struct LocalPlanOptions: Sendable, Hashable {
+    /// The gateway image (`mcp-operator/gateway:<MCP_IMAGE_TAG or dev>`).
+    public var gatewayImage: String
+    /// The first part of every object name.
+    public var namePrefix: String
+    /// The value of the `mcpoperator.io/local-instance` label.
+    public var instance: String
+    /// Extra labels on every object (tests mark their runs with one).
+    public var extraLabels: [String: String]
+    /// The host address gateway ports are published on: loopback only.
+    public var publishAddress: String
+    /// The most processes a plugin may run.
+    public var pluginPidsLimit: Int64
+    /// The most processes a gateway (with a stdio server under it) may run.
+    public var gatewayPidsLimit: Int64
+    /// A plugin's memory limit when its spec sets none.
+    public var defaultPluginMemoryBytes: Int64
+    /// A plugin's CPU limit when its spec sets none, in billionths of a CPU.
+    public var defaultPluginNanoCPUs: Int64
+    /// The size of the tmpfs mounted at `/tmp` in every container.
+    public var tmpSizeBytes: Int64
+    /// The non-root user every container runs as (`uid:gid`).
+    public var user: String
+
+    /// The gateway image for an environment (`MCP_IMAGE_TAG` picks the tag, `dev` by default).
+    public static func defaultGatewayImage(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let tag = environment["MCP_IMAGE_TAG"].flatMap { $0.isEmpty ? nil : $0 } ?? "dev"
+        return "mcp-operator/gateway:\(tag)"
+    }
+
+    public init(gatewayImage: String = LocalPlanOptions.defaultGatewayImage(), namePrefix: String = "mcp", instance: String = "default",
+                extraLabels: [String: String] = [:], publishAddress: String = "127.0.0.1", pluginPidsLimit: Int64 = 128,
+                gatewayPidsLimit: Int64 = 512, defaultPluginMemoryBytes: Int64 = 256 << 20,
+                defaultPluginNanoCPUs: Int64 = 1_000_000_000, tmpSizeBytes: Int64 = 64 << 20, user: String = "65532:65532") {
+        self.gatewayImage = gatewayImage
+        self.namePrefix = namePrefix
+        self.instance = instance
+        self.extraLabels = extraLabels
+        self.publishAddress = publishAddress
+        self.pluginPidsLimit = pluginPidsLimit
+        self.gatewayPidsLimit = gatewayPidsLimit
+        self.defaultPluginMemoryBytes = defaultPluginMemoryBytes
+        self.defaultPluginNanoCPUs = defaultPluginNanoCPUs
+        self.tmpSizeBytes = tmpSizeBytes
+        self.user = user
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import LocalStore
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct CtlMissing: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// What one `mcpctl` run printed and how it exited.
+struct CtlResult: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the built `mcpctl` as a real process against a state directory in a temporary folder.
+/// The environment keeps it away from the user's own state and Docker objects: its own
+/// XDG_DATA_HOME, its own controller instance label, and (unless a test asks for the real one)
+/// a Docker socket where no engine listens.
+final class Ctl: Sendable {
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mcpctl").path
+    }
+
+    let root: String
+    /// The controller instance label of this test's objects.
+    let instance = "ctl-test-\(UUID().uuidString.prefix(8).lowercased())"
+    var state: String { root + "/state" }
+    /// The socket tried when no engine is wanted.
+    var missingSocket: String { root + "/no-docker.sock" }
+
+    init() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
+            throw CtlMissing(description: "\(Self.executable) is missing: run `swift build --product mcpctl` first")
+        }
+        root = try makeTemporaryDirectory(prefix: "mcpctl")
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_DATA_HOME"] = root + "/xdg"
+        environment["MCP_LOCAL_INSTANCE"] = instance
+        environment["DOCKER_HOST"] = "unix://" + missingSocket
+        environment["NO_COLOR"] = "1"
+        return environment
+    }
+
+    /// Writes a file under the test's folder and returns its path.
+    func file(_ name: String, _ contents: String) throws -> String {
+        let path = root + "/" + name
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Runs `mcpctl ARGUMENTS --state DIR` to completion.
+    func run(_ arguments: [String], stdin: String? = nil, withState: Bool = true) async throws -> CtlResult {
+        let environment = self.environment
+        let arguments = arguments + (withState ? ["--state", state] : [])
+        return try await onDedicatedThread {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Ctl.executable)
+            process.arguments = arguments
+            process.environment = environment
+            let out = Pipe()
+            let err = Pipe()
+            let input = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = input
+            try process.run()
+            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+            try input.fileHandleForWriting.close()
+            // Read both pipes concurrently so a full stderr pipe cannot block the child.
+            let errors = LockedData()
+            let reader = Thread { errors.set(err.fileHandleForReading.readDataToEndOfFile()) }
+            reader.start()
+            let output = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            while !errors.isSet { usleep(1_000) }
+            return CtlResult(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+                             stderr: String(decoding: errors.value, as: UTF8.self))
+        }
+    }
+
+    /// Opens the same store the CLI writes.
+    func store() throws -> LocalStateStore { try LocalStateStore(directory: state) }
+}
+
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+    func set(_ value: Data) { lock.withLock { data = value } }
+    var isSet: Bool { lock.withLock { data != nil } }
+    var value: Data { lock.withLock { data ?? Data() } }
+}
+
+let serverYAML = """
+apiVersion: mcpoperator.io/v1alpha1
+kind: MCPServer
+metadata:
+  name: posts
+spec:
+  image: mcp-operator/sample-posts:dev
+  policyRefs: [strict]
+  plugins:
+  - name: text
+    image: mcp-operator/sample-text:dev
+    port: 8080
+"""
+
+let policyYAML = """
+apiVersion: mcpoperator.io/v1alpha1
+kind: MCPPolicy
+metadata:
+  name: strict
+spec:
+  defaultAction: deny
+"""

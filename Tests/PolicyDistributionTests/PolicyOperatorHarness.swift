@@ -1,0 +1,127 @@
+import ControllerRuntime
+import Foundation
+import KubeClient
+import KubeTesting
+import Logging
+import OperatorAPI
+import OperatorCore
+import PolicyDistribution
+import PolicyEngine
+
+/// The operator's MCPServer and policy controllers against the fake API server, with server pods
+/// that point at real gateways of a `GatewayFleet` (pod IP 127.0.0.1, the gateway's admin port as
+/// the pod's `admin` container port).
+final class PolicyOperatorHarness: @unchecked Sendable {
+    let api: FakeAPIServer
+    let client: KubernetesClient
+    let manager: Manager
+    let servers: MCPServerController
+    let policy: PolicyController
+    private let run: Task<Void, Error>
+    private let distribution: Task<Void, Never>
+
+    static let fast = PolicyPusher.Configuration(backoff: PushBackoff(initial: .milliseconds(50), maximum: .milliseconds(300)),
+                                                 verifyInterval: .milliseconds(500), retryTick: .milliseconds(20))
+
+    init(pusher: PolicyPusher = PolicyPusher(configuration: PolicyOperatorHarness.fast), feeds: (any ThreatFeedResolving)? = nil) async throws {
+        api = try await FakeAPIServer.start()
+        api.registerBuiltins()
+        api.register(MCPServer.resourceType, statusSubresource: true,
+                     scale: ScaleSubresource(specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas",
+                                             labelSelectorPath: ".status.selector"))
+        api.register(MCPPolicy.resourceType, statusSubresource: true)
+        client = KubernetesClient(configuration: ClientConfiguration(server: api.baseURL), retryPolicy: .none)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        manager = Manager(client: client, logger: logger)
+        let settings = OperatorSettings(resyncPeriod: nil, planner: PlannerOptions(gatewayImage: "example.com/mcp-gateway:1",
+                                                                                   operatorNamespace: "mcp-system"))
+        servers = MCPServerController(manager: manager, settings: settings, logger: logger)
+        policy = PolicyController(manager: manager, servers: servers, settings: settings, pusher: pusher, feeds: feeds, logger: logger)
+        let manager = self.manager
+        let policy = self.policy
+        run = Task { try await manager.run() }
+        distribution = Task { await policy.run() }
+    }
+
+    func stop() async {
+        distribution.cancel()
+        manager.requestShutdown()
+        run.cancel()
+        _ = try? await run.value
+        await distribution.value
+        await api.shutdown()
+    }
+
+    /// The admin Secret of `server` with the fleet's token, as the operator would have made it.
+    func createAdminSecret(server: String) async throws {
+        var secret = Secret(metadata: ObjectMeta(name: "\(server)-gateway-admin", namespace: "default",
+                                                 labels: ChildNaming(server: server).labels(component: OperatorLabels.serverComponent)),
+                            type: "Opaque")
+        secret.setData(Data(GatewayFleet.token.utf8), forKey: "token")
+        _ = try await client.create(secret)
+    }
+
+    /// A ready server pod whose admin endpoint is `adminPort` on 127.0.0.1.
+    func createPod(_ name: String, server: String, adminPort: Int) throws {
+        let labels = ChildNaming(server: server).labels(component: OperatorLabels.serverComponent)
+        let pod = Pod(metadata: ObjectMeta(name: name, namespace: "default", labels: labels),
+                      spec: PodSpec(containers: [Container(name: "gateway", image: "example.com/mcp-gateway:1",
+                                                           ports: [ContainerPort(name: "admin", containerPort: adminPort)])]))
+        try api.create(Pod.resourceType, try JSONValue(encoding: pod))
+        try api.modify(Pod.resourceType, namespace: "default", name: name) { object in
+            object["status"] = ["phase": "Running", "podIP": "127.0.0.1",
+                                "conditions": [["type": "Ready", "status": "True"]]]
+        }
+    }
+
+    func mcpServer(_ name: String) -> MCPServer? {
+        try? api.object(MCPServer.resourceType, namespace: "default", name: name)?.decode(as: MCPServer.self)
+    }
+
+    func mcpPolicy(_ name: String) -> MCPPolicy? {
+        try? api.object(MCPPolicy.resourceType, namespace: "default", name: name)?.decode(as: MCPPolicy.self)
+    }
+
+    func condition(_ type: String, server: String) -> Condition? {
+        mcpServer(server)?.status?.conditions?.first { $0.type == type }
+    }
+
+    func policyCondition(_ type: String, policy: String) -> Condition? {
+        mcpPolicy(policy)?.status?.conditions?.first { $0.type == type }
+    }
+
+    /// Sets the spec of policy `name` (an update, as `kubectl apply` would).
+    func updatePolicy(_ name: String, _ spec: PolicyDocument) async throws {
+        var current = try await client.get(MCPPolicy.self, name: name, namespace: "default")
+        current.spec = spec
+        _ = try await client.update(current)
+    }
+
+    /// Waits until nothing was written for `quiet` and both queues are empty.
+    func settle(quiet: Duration = .milliseconds(600), timeout: Duration = .seconds(15)) async {
+        let deadline = ContinuousClock.now + timeout
+        var lastCount = -1
+        var stableSince = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            let count = api.writes.count
+            if count != lastCount {
+                lastCount = count
+                stableSince = .now
+            } else if stableSince.duration(to: .now) >= quiet, policy.distribution.queue.count == 0, policy.policies.queue.count == 0,
+                      servers.controller.queue.count == 0 {
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+    }
+}
+
+extension PolicyDocument {
+    /// This document naming servers labelled `app=<value>`.
+    func selecting(app: String) -> PolicyDocument {
+        var document = self
+        document.serverSelector = LabelSelector(matchLabels: ["app": app])
+        return document
+    }
+}
