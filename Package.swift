@@ -289,7 +289,7 @@ let package = Package(
             name: "LocalModeTests",
             dependencies: ["LocalMode", "LocalStore", "DockerEngine", "OperatorAPI", "TestSupport", "PolicyEngine"]
         ),
-        .testTarget(name: "SampleTests", dependencies: ["SampleMCP", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SampleTests", dependencies: ["SampleMCP", "TestSupport", "OperatorAPI", "PolicyEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine"], resources: [.copy("Corpus")]),
     ]
 )

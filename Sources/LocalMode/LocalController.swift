@@ -30,7 +30,6 @@ public final class LocalController: Sendable {
     private let controller: Controller
     private let reconciler: LocalServerReconciler
     private let runtime: LocalRuntime
-    private let stopping = LockedState(false)
 
     /// A controller for `store`'s servers on `docker`'s engine.
     public init(store: LocalStateStore, docker: DockerClient, options: LocalControllerOptions = LocalControllerOptions(),
@@ -81,7 +80,6 @@ public final class LocalController: Sendable {
 
     /// Stops taking new work; `run()` returns once the reconciles in flight have finished.
     public func stop() {
-        stopping.withLock { $0 = true }
         controller.shutDown()
     }
 
@@ -89,8 +87,6 @@ public final class LocalController: Sendable {
     public func enqueue(namespace: String, name: String) {
         controller.queue.add(ObjectKey(namespace: namespace, name: name))
     }
-
-    private var isStopping: Bool { stopping.withLock { $0 } }
 
     // MARK: Sources
 
@@ -124,7 +120,7 @@ public final class LocalController: Sendable {
     private func pollStore() async {
         var tracker = StoreChangeTracker()
         var lastCounter: Int64 = -1
-        while !Task.isCancelled, !isStopping {
+        while !Task.isCancelled {
             do {
                 let counter = try store.changeCounter()
                 if counter != lastCounter {
@@ -151,7 +147,7 @@ public final class LocalController: Sendable {
         filters.add("type", "container")
         var since: Int64?
         var failures = 0
-        while !Task.isCancelled, !isStopping {
+        while !Task.isCancelled {
             do {
                 let stream = try await docker.events(filters: filters, since: since)
                 failures = 0
@@ -192,7 +188,7 @@ public final class LocalController: Sendable {
         var filters = DockerFilters.labels(instanceLabels)
         filters = filters.label(LocalLabels.component, LocalRole.plugin.rawValue)
         filters.add("status", "running")
-        while !Task.isCancelled, !isStopping {
+        while !Task.isCancelled {
             if let containers = try? await docker.listContainers(all: false, filters: filters) {
                 await withTaskGroup(of: Void.self) { group in
                     for container in containers {

@@ -80,8 +80,8 @@ struct ControllerCommand: AsyncParsableCommand {
 
         func run() async throws {
             let process = ControllerProcess(directory: state ?? LocalStateStore.defaultDirectory(environment: ProcessInfo.processInfo.environment))
-            if let pid = process.pid {
-                print("running (pid \(pid)), log: \(process.logPath)")
+            if process.isRunning {
+                print("running (pid \(process.pid.map(String.init) ?? "unknown")), log: \(process.logPath)")
             } else {
                 print("not running")
                 throw ExitCode(3)

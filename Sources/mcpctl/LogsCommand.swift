@@ -91,7 +91,8 @@ struct Logs: AsyncParsableCommand {
     }
 
     private func write(_ chunk: LogChunk) {
-        (chunk.stream == .stderr ? Terminal.standardError : Terminal.standardOutput).write(chunk.text)
+        // Like kubectl logs: the container's stdout and stderr, both to standard output.
+        Terminal.standardOutput.write(chunk.text)
     }
 }
 

@@ -31,10 +31,10 @@ struct Up: AsyncParsableCommand {
         let controller = ControllerProcess(directory: options.directory)
         if !controller.isRunning, let problem = await controller.engineProblem() { throw CLIError(problem) }
         let results = try applyManifests(filenames, recursive: recursive, options: options)
-        for result in results { print(result.line) }
+        for result in results { say(result.line) }
         let started = !controller.isRunning
         try await controller.ensureRunning(requireEngine: true)
-        if started { print("started the local controller (log: \(controller.logPath))") }
+        if started { say("started the local controller (log: \(controller.logPath))") }
         let servers = results.filter { $0.kind == .server }
         guard !servers.isEmpty else { return }
         let store = try options.openStore()
@@ -60,11 +60,14 @@ struct Up: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(200))
         }
         display.finish()
-        print("")
+        say("")
         let table = states.map { [$0.name, $0.endpoint ?? "<none>"] }
-        print(formatTable(["SERVER", "ENDPOINT"], table))
-        print("\nConnect an MCP client (Streamable HTTP transport) to the endpoint above.")
+        say(formatTable(["SERVER", "ENDPOINT"], table))
+        say("\nConnect an MCP client (Streamable HTTP transport) to the endpoint above.")
     }
+
+    /// Standard output written directly, in order with the progress display.
+    private func say(_ line: String) { Terminal.standardOutput.write(line: line) }
 }
 
 /// One server's progress towards readiness, from its stored status.

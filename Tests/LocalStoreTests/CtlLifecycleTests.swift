@@ -100,6 +100,17 @@ import Testing
         #expect(!FileLock.isHeld(path: ctl.state + "/controller.lock"))
     }
 
+    @Test func onlyOneControllerRunsPerStateDirectory() async throws {
+        let ctl = try Ctl()
+        let lock = try pretendController(ctl)
+        defer { lock.unlock() }
+        let second = try await ctl.run(["controller", "run"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("a local controller already runs for \(ctl.state)"), "\(second.stderr)")
+        let status = try await ctl.run(["controller", "status"])
+        #expect(status.stdout.hasPrefix("running"))
+    }
+
     @Test func upWaitsForReadinessAndPrintsTheEndpointAsPlainLinesOnAPipe() async throws {
         let ctl = try Ctl()
         let file = try ctl.file("app.yaml", serverYAML + "\n---\n" + policyYAML)

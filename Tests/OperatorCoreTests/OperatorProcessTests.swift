@@ -110,7 +110,6 @@ import TestSupport
             #expect(value(text, "workqueue_retries_total", ["name=\"mcpserver\""]) != nil)
             #expect((value(text, "rest_client_requests_total", ["verb=\"GET\"", "code=\"200\""]) ?? 0) >= 1)
             #expect((value(text, "rest_client_requests_total", ["verb=\"PATCH\""]) ?? 0) >= 1)
-            #expect(value(text, "leader_election_master_status") != nil)
 
             // Every log line is one JSON object with the level and the message.
             let lines = operatorProcess.log.split(separator: "\n")

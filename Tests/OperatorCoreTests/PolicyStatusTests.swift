@@ -55,7 +55,9 @@ struct PolicyStatusTests {
     }
 
     @Test func policyStatusCountsServersAndSaysWhenNoneIsSelected() throws {
-        let policy = MCPPolicy(metadata: ObjectMeta(name: "base", namespace: "default", generation: 2), spec: PolicyDocument())
+        var metadata = ObjectMeta(name: "base", namespace: "default")
+        metadata.generation = 2
+        let policy = MCPPolicy(metadata: metadata, spec: PolicyDocument())
         let none = PolicyStatusBuilder.policyStatus(.init(policy: policy, version: Self.version, issues: [], feedProblems: [], servers: [],
                                                           lastPropagation: nil, now: Self.now))
         #expect(none.serversTargeted == 0)

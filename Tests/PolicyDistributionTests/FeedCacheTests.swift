@@ -196,6 +196,12 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
                                  feed("eager", url: server.url("/eager"), interval: "10s")], namespace: "default")
         #expect(await cache.nextRefresh(of: .url(server.url("/cached"))) == clock.now + .seconds(7200))
         #expect(await cache.nextRefresh(of: .url(server.url("/eager"))) == clock.now + .seconds(60))
+        // A forced refresh does not go below the floor or the server's max-age either.
+        await cache.refresh(.url(server.url("/eager")))
+        clock.advance(.seconds(3600))
+        await cache.refresh(.url(server.url("/cached")))
+        #expect(server.requests.count == 2)
+        clock.advance(.seconds(-3600))
         clock.advance(.seconds(59))
         await cache.refreshDue()
         #expect(server.requests.count == 2)

@@ -91,7 +91,7 @@ import Testing
             if index % 2 == 0 {
                 lines.append("10.\(index >> 16 & 0xFF).\(index >> 8 & 0xFF).\(index & 0xFF)")
             } else {
-                lines.append("2001:db8:\(String(index, radix: 16))::/48")
+                lines.append("2001:db8:\(index >> 16):\(String(index & 0xFFFF, radix: 16))::/64")
             }
         }
         let parsed = FeedParser.parse(lines.joined(separator: "\n"), format: .plain)

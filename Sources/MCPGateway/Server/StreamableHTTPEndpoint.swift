@@ -73,7 +73,28 @@ struct StreamableHTTPEndpoint: Sendable {
                 return HTTPReplies.json(JSONRPCMessage.errorResponse(id: nil, error: .invalidRequest("batches are not supported in this protocol version")).json, status: .badRequest)
             }
         }
-        let answers = await withTaskGroup(of: (Int, JSONRPCMessage?).self) { group in
+        let answers: [JSONRPCMessage]
+        if !payload.isBatch, let element = payload.elements.first {
+            // One message (the usual case): answer it on this task, without a group.
+            switch element {
+            case .success(let message): answers = await session.handle(message, origin: origin).map { [$0] } ?? []
+            case .failure(let invalid): answers = [invalid.response]
+            }
+        } else {
+            answers = await answerConcurrently(payload, session: session, origin: origin)
+        }
+        let headers: HTTPFields = [HTTPReplies.sessionIDHeader: session.id]
+        if isInitialize, case .errorResponse = answers.first {
+            await registry.remove(id: session.id)
+            return HTTPReplies.messages(answers, batch: false, asEventStream: false)
+        }
+        guard !answers.isEmpty else { return Response(status: .accepted, headers: headers) }
+        return HTTPReplies.messages(answers, batch: payload.isBatch, asEventStream: acceptsSSE && !acceptsJSON, headers: headers)
+    }
+
+    /// The answers to a batch, its messages handled concurrently, in the batch's order.
+    private func answerConcurrently(_ payload: JSONRPCPayload, session: GatewaySession, origin: RequestOrigin) async -> [JSONRPCMessage] {
+        await withTaskGroup(of: (Int, JSONRPCMessage?).self) { group in
             for (index, element) in payload.elements.enumerated() {
                 group.addTask {
                     switch element {
@@ -86,13 +107,6 @@ struct StreamableHTTPEndpoint: Sendable {
             for await (index, answer) in group { if let answer { collected.append((index, answer)) } }
             return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        let headers: HTTPFields = [HTTPReplies.sessionIDHeader: session.id]
-        if isInitialize, case .errorResponse = answers.first {
-            await registry.remove(id: session.id)
-            return HTTPReplies.messages(answers, batch: false, asEventStream: false)
-        }
-        guard !answers.isEmpty else { return Response(status: .accepted, headers: headers) }
-        return HTTPReplies.messages(answers, batch: payload.isBatch, asEventStream: acceptsSSE && !acceptsJSON, headers: headers)
     }
 
     /// The session named by the request's headers: 400 when none is named, 404 when unknown.

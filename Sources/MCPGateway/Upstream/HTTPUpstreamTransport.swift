@@ -1,17 +1,17 @@
 import ControlPlaneHTTP
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOHTTP1
 
-/// An upstream MCP server reached over Streamable HTTP: each message is a POST, answered with
-/// `application/json` or a `text/event-stream`; the `Mcp-Session-Id` the server issues is sent on
-/// every later request, and a GET stream carries what the server sends on its own.
+/// An upstream MCP server reached over Streamable HTTP (`http://` or `https://`): each message is
+/// a POST, answered with `application/json` or a `text/event-stream`; the `Mcp-Session-Id` the
+/// server issues is sent on every later request, and a GET stream carries what the server sends
+/// on its own. Requests go through a shared `HTTPTransport`, so connections are kept alive and
+/// reused across messages and sessions, and TLS follows the transport's settings.
 public final class HTTPUpstreamTransport: UpstreamTransport {
     /// The MCP endpoint.
     public let url: String
-    private let target: MinimalHTTPClient.Target
-    private let client = MinimalHTTPClient()
+    private let http: HTTPTransport
     private let logger: Logger
     private let state = NIOLockedValueBox(State())
 
@@ -23,11 +23,20 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         var closed = false
     }
 
-    /// A transport to the Streamable HTTP endpoint at `url` (http:// only).
-    public init(url: String, http: ControlPlaneHTTP.HTTPTransport, logger: Logger) throws {
+    /// A transport to the Streamable HTTP endpoint at `url`, sending through `http`.
+    /// - Throws: `UpstreamError.launchFailed` when `url` is not an absolute http or https URL.
+    public init(url: String, http: HTTPTransport, logger: Logger) throws {
+        try Self.validate(url: url)
         self.url = url
-        target = try MinimalHTTPClient.Target(url: url)
+        self.http = http
         self.logger = logger
+    }
+
+    /// Checks that `url` is an absolute `http://` or `https://` URL with a host.
+    public static func validate(url: String) throws {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { throw UpstreamError.launchFailed("unsupported upstream URL \(url) (http:// or https:// with a host)") }
     }
 
     public func start() async throws -> AsyncStream<JSONRPCMessage> {
@@ -65,17 +74,19 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         task?.cancel()
         continuation?.finish()
         if let sessionID {
-            _ = try? await client.execute(.DELETE, target, headers: [("Mcp-Session-Id", sessionID)]) { _, _ in () }
+            var headers = HTTPHeaders()
+            headers.add("Mcp-Session-Id", sessionID)
+            _ = try? await http.send(HTTPRequest(method: "DELETE", url: url, headers: headers, timeout: .seconds(5)))
         }
     }
 
-    private var commonHeaders: [(String, String)] {
+    private func headers(_ base: HTTPHeaders) -> HTTPHeaders {
+        var headers = base
         state.withLockedValue { state in
-            var headers: [(String, String)] = []
-            if let sessionID = state.sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
-            if let version = state.protocolVersion { headers.append(("MCP-Protocol-Version", version)) }
-            return headers
+            if let sessionID = state.sessionID { headers.add("Mcp-Session-Id", sessionID) }
+            if let version = state.protocolVersion { headers.add("MCP-Protocol-Version", version) }
         }
+        return headers
     }
 
     private func deliver(_ message: JSONRPCMessage) {
@@ -91,25 +102,26 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         continuation?.finish()
     }
 
+    private static let postHeaders: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json, text/event-stream"]
+
     private func post(_ message: JSONRPCMessage) async {
-        let headers = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")] + commonHeaders
         let hadSession = state.withLockedValue { $0.sessionID != nil }
+        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders), body: Data(message.renderedBytes()))
         do {
-            try await client.execute(.POST, target, headers: headers, body: message.renderedBytes()) { head, body in
-                if let sessionID = head.headers.first(name: "mcp-session-id") {
-                    state.withLockedValue { if $0.sessionID == nil { $0.sessionID = sessionID } }
-                }
-                switch head.status {
-                case 200:
-                    try await readMessages(head: head, body: &body)
-                case 202, 204:
-                    break
-                case 404 where hadSession:
-                    lost("the upstream session expired")
-                default:
-                    let text = String(decoding: try await body.collect(limit: 4096), as: UTF8.self)
-                    fail(message, with: .upstreamUnavailable("HTTP \(head.status)"), detail: text)
-                }
+            let response = try await http.streamChunks(request)
+            if let sessionID = response.headers["mcp-session-id"] {
+                state.withLockedValue { if $0.sessionID == nil { $0.sessionID = sessionID } }
+            }
+            switch response.status {
+            case 200:
+                try await readMessages(response)
+            case 202, 204:
+                break
+            case 404 where hadSession:
+                lost("the upstream session expired")
+            default:
+                let text = String(decoding: try await Self.collect(response.records, limit: 4096), as: UTF8.self)
+                fail(message, with: .upstreamUnavailable("HTTP \(response.status)"), detail: text)
             }
         } catch {
             fail(message, with: .upstreamUnavailable("connection failed"), detail: "\(error)")
@@ -121,16 +133,29 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         if case .request(let id, _, _) = message { deliver(.errorResponse(id: id, error: error)) }
     }
 
-    private func readMessages(head: MinimalHTTPClient.Head, body: inout MinimalHTTPClient.Body) async throws {
-        if head.mediaType == "text/event-stream" {
+    /// Every chunk of a body, concatenated, up to `limit` bytes.
+    private static func collect(_ chunks: HTTPRecordStream, limit: Int) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await chunk in chunks {
+            guard bytes.count + chunk.count <= limit else { throw UpstreamError.invalidResponse("response larger than \(limit) bytes") }
+            bytes.append(contentsOf: chunk)
+        }
+        return bytes
+    }
+
+    private func readMessages(_ response: HTTPStreamResponse) async throws {
+        let mediaType = (response.headers["content-type"] ?? "").split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+        if mediaType == "text/event-stream" {
             var parser = SSEParser()
-            while let chunk = try await body.next() {
-                for event in parser.feed(chunk.readableBytesView) where event.event == "message" {
+            for try await chunk in response.records {
+                for event in parser.feed(chunk) where event.event == "message" {
                     decode(Array(event.data.utf8))
                 }
             }
         } else {
-            decode(try await body.collect())
+            decode(try await Self.collect(response.records, limit: 64 << 20))
         }
     }
 
@@ -149,14 +174,12 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
     private func listen() async {
         var failures = 0
         while !Task.isCancelled, failures < 5, !state.withLockedValue({ $0.closed }) {
-            let headers = [("Accept", "text/event-stream")] + commonHeaders
+            let request = HTTPRequest(method: "GET", url: url, headers: headers(["Accept": "text/event-stream"]))
             do {
-                let keepGoing = try await client.execute(.GET, target, headers: headers) { head, body -> Bool in
-                    guard head.status == 200, head.mediaType == "text/event-stream" else { return false }
-                    try await readMessages(head: head, body: &body)
-                    return true
-                }
-                guard keepGoing else { return }
+                let response = try await http.streamChunks(request)
+                let mediaType = (response.headers["content-type"] ?? "").lowercased()
+                guard response.status == 200, mediaType.hasPrefix("text/event-stream") else { return }
+                try await readMessages(response)
                 failures = 0
             } catch {
                 failures += 1
@@ -164,8 +187,4 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             }
         }
     }
-}
-
-extension HTTPUpstreamTransport {
-    public static func validate(url: String) throws { _ = try MinimalHTTPClient.Target(url: url) }
 }

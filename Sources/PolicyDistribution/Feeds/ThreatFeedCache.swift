@@ -51,6 +51,8 @@ public actor ThreatFeedCache: ThreatFeedResolving {
         var garbage: String?
         var nextRefresh: ContinuousClock.Instant
         var lastChecked: ContinuousClock.Instant?
+        /// No request before this: the one-minute floor and what the server asked for.
+        var notBefore: ContinuousClock.Instant?
     }
 
     private let fetcher: FeedFetcher
@@ -124,14 +126,12 @@ public actor ThreatFeedCache: ThreatFeedResolving {
         for key in due { await load(key, notify: true) }
     }
 
-    /// Refreshes the feeds of `identity` now (a ConfigMap the operator saw change); URL feeds still
-    /// wait for the time the server allows.
+    /// Refreshes the feeds of `identity` now (a ConfigMap the operator saw change); a URL feed is
+    /// not fetched again within a minute of the last fetch nor before the server's `Retry-After`
+    /// or `max-age` has passed.
     public func refresh(_ identity: FeedIdentity) async {
         for key in entries.keys where key.identity == identity {
-            if case .url = identity, let next = entries[key]?.nextRefresh, let last = entries[key]?.lastChecked,
-               next > now(), now() - last < .seconds(schedule.minimumIntervalSeconds) {
-                continue
-            }
+            if case .url = identity, let notBefore = entries[key]?.notBefore, now() < notBefore { continue }
             await load(key, notify: true)
         }
     }
@@ -203,6 +203,7 @@ public actor ThreatFeedCache: ThreatFeedResolving {
                     entry.failure = FeedError.unusable(key.identity.description,
                                                        "no valid entry (\(parsed.garbageSummary ?? "empty"))").description
                     entry.nextRefresh = checked + .seconds(failureDelay(entry, retryAfter: answer.minimum))
+                    entry.notBefore = checked + .seconds(max(schedule.minimumIntervalSeconds, answer.minimum ?? 0))
                     logger.warning("threat feed unusable", metadata: ["feed": "\(key.identity)", "reason": "\(entry.failure ?? "")"])
                     entries[key] = entry
                     return
@@ -218,9 +219,11 @@ public actor ThreatFeedCache: ThreatFeedResolving {
             }
             entry.failure = nil
             entry.nextRefresh = checked + .seconds(max(entry.intervalSeconds, schedule.minimumIntervalSeconds, answer.minimum ?? 0))
+            entry.notBefore = checked + .seconds(max(schedule.minimumIntervalSeconds, answer.minimum ?? 0))
         case .failure(let error):
             entry.failure = error.description
             entry.nextRefresh = checked + .seconds(failureDelay(entry, retryAfter: error.retryAfterSeconds))
+            entry.notBefore = checked + .seconds(max(schedule.minimumIntervalSeconds, error.retryAfterSeconds ?? 0))
             logger.warning("threat feed refresh failed", metadata: ["feed": "\(key.identity)", "error": "\(error)"])
         }
         entries[key] = entry
