@@ -35,8 +35,8 @@ enum LocalBench {
         try writeGatewayConfig(work + "/config")
         Shell.succeeds(["bash", work + "/down.sh"])
 
-        print("local-bench: one stdio server with two stdio plugins; images \(options.prefix)/*:\(options.tag); \(options.rounds) rounds")
-        print("warm-up: one untimed run of the script")
+        report("local-bench: one stdio server with two stdio plugins; images \(options.prefix)/*:\(options.tag); \(options.rounds) rounds")
+        report("warm-up: one untimed run of the script")
         _ = try runScript(work: work, probeTool: nil)
 
         var scriptTimes: [Double] = [], upTimes: [Double] = [], replacements: [Double] = []
@@ -49,7 +49,7 @@ enum LocalBench {
             }
             func upRun() throws {
                 let state = work + "/state-\(round)"
-                defer { Shell.succeeds([options.mcpctl, "down", "--state", state, "--timeout", "2m"]) }
+                defer { try? Shell.run([options.mcpctl, "down", "--state", state, "--timeout", "2m"], log: state + ".down.log") }
                 let (ready, firstCall, endpoint) = try runUp(options, manifest: work + "/bench.yaml", state: state)
                 upTimes.append(ready)
                 line += String(format: " | mcpctl up %.2f s (first plugin call %.2f s)", ready, firstCall)
@@ -62,14 +62,14 @@ enum LocalBench {
             }
             // Alternate the order so neither side always runs on a warmer engine.
             if round % 2 == 1 { try scriptRun(); try upRun() } else { try upRun(); try scriptRun() }
-            print(line)
+            report(line)
         }
         let scripted = median(scriptTimes), up = median(upTimes)
         let ratio = up / scripted
-        print(String(format: "median: script %.2f s, mcpctl up %.2f s, ratio %.2f", scripted, up, ratio)
+        report(String(format: "median: script %.2f s, mcpctl up %.2f s, ratio %.2f", scripted, up, ratio)
               + " (target <= 1.3: \(ratio <= 1.3 ? "met" : "NOT met"))")
         let worst = replacements.max() ?? .infinity
-        print(String(format: "killed plugin answering again: median %.2f s, max %.2f s over %d kills", median(replacements), worst, replacements.count)
+        report(String(format: "killed plugin answering again: median %.2f s, max %.2f s over %d kills", median(replacements), worst, replacements.count)
               + " (target <= 2 s: \(worst <= 2 ? "met" : "NOT met"))")
     }
 
@@ -113,7 +113,7 @@ enum LocalBench {
     /// Runs `mcpctl up`: seconds until it returned (ready), until a plugin tool first answered, and the endpoint.
     static func runUp(_ options: BenchOptions, manifest: String, state: String) throws -> (Double, Double, String) {
         let start = ContinuousClock.now
-        try Shell.run([options.mcpctl, "up", "-f", manifest, "--state", state, "--timeout", "3m"])
+        try Shell.run([options.mcpctl, "up", "-f", manifest, "--state", state, "--timeout", "3m"], log: state + ".up.log")
         let ready = (ContinuousClock.now - start).seconds
         let json = try Shell.run([options.mcpctl, "get", "mcps", BenchManifest.server, "--state", state, "-o", "json"])
         guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
@@ -152,6 +152,11 @@ enum LocalBench {
             guard ContinuousClock.now < deadline else { throw BenchError("\(container) was not replaced within 60 s") }
             Thread.sleep(forTimeInterval: 0.05)
         }
+    }
+
+    /// Prints one line at once (stdout may be a file or a pipe).
+    static func report(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -15,6 +15,28 @@ enum Shell {
         (try? run(arguments)) != nil
     }
 
+    /// Runs `arguments` with stdout and stderr appended to the file `log`, and waits for its exit
+    /// (not for the end of its output: `mcpctl up` leaves a detached controller behind, which may
+    /// hold inherited descriptors open).
+    static func run(_ arguments: [String], log: String) throws {
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw BenchError("\(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text.suffix(2000))")
+        }
+    }
+
     /// How long `body` took.
     static func time(_ body: () throws -> Void) rethrows -> Duration {
         let start = ContinuousClock.now

@@ -76,11 +76,12 @@ import Testing
         #expect(WatchedResource(Deployment.self, compact: false).codec == nil)
     }
 
-    @Test func anEncodedObjectTakesOneAllocationSizedToItsJSON() throws {
+    @Test func anEncodedObjectIsHeldAsItsJSON() throws {
         let object = deployment("web", rv: "1", owner: "u1", labels: ["tier": "front"])
         let stored = StoredObject(object, resourceVersion: "1", codec: .json)
         #expect(stored.isEncoded)
         guard case .encoded(let data) = stored.form else { return }
-        #expect(data == (try JSONEncoder().encode(object)))
+        #expect(try JSONDecoder().decode(Deployment.self, from: data) == object)
+        #expect(stored.resourceVersion == "1")
     }
 }

@@ -55,8 +55,10 @@ struct LocalModeEndToEndTests {
                 ("words__word_count", ["text": "one two three"]),
             ])
             let tools = report["tools"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            for tool in ["create_post", "list_posts", "delete_post", "text__upper", "text__reverse", "words__word_count"] {
-                #expect(tools.contains(tool), "\(tool) is listed: \(tools)")
+            let expected = ["create_post", "list_posts", "delete_post", "text__upper", "text__reverse", "words__word_count"]
+            let logs = expected.allSatisfy(tools.contains) ? "" : await diagnostics(fixture)
+            for tool in expected {
+                #expect(tools.contains(tool), "\(tool) is listed: \(tools)\n\(logs)")
             }
             let calls = report["calls"]?.arrayValue ?? []
             #expect(calls.count == 3)
@@ -70,6 +72,17 @@ struct LocalModeEndToEndTests {
             try await assertPolicyChangeIsEnforcedEverywhere(fixture, url: url)
             try await assertDeletionLeavesNothing(fixture)
         }
+    }
+
+    /// The last lines of the server's containers' logs, for failure messages.
+    func diagnostics(_ fixture: LocalFixture) async -> String {
+        let docker = LocalHarness.docker
+        var text = ""
+        for container in (try? await docker.listContainers(all: true, filters: DockerFilters.labels(fixture.ownerLabels("posts")))) ?? [] {
+            let logs = (try? await docker.logs(container.id, options: LogOptions(tail: 15))).map { $0.stdout + $0.stderr } ?? ""
+            text += "--- \(container.name ?? container.id) (\(container.status))\n\(logs)\n"
+        }
+        return text
     }
 
     /// Every isolation setting of both plugin containers, as the engine reports them.
@@ -105,7 +118,7 @@ struct LocalModeEndToEndTests {
                 #expect(host.nanoCpus == fixture.options.plan.defaultPluginNanoCPUs)
             }
             // The engine agrees: the processes run as 65532 with no capabilities and no_new_privs.
-            let probe = try await LocalHarness.probe(["cat", "/proc/1/status"], hostConfig: HostConfig(networkMode: "none", pidMode: "container:\(details.id)"))
+            let probe = try await LocalHarness.probe(["/bin/busybox", "cat", "/proc/1/status"], hostConfig: HostConfig(networkMode: "none", pidMode: "container:\(details.id)"))
             let status = probe.1
             #expect(status.contains("NoNewPrivs:\t1"), "\(status)")
             #expect(status.contains("CapEff:\t0000000000000000"), "\(status)")
@@ -121,9 +134,9 @@ struct LocalModeEndToEndTests {
         let docker = LocalHarness.docker
         let plugin = "\(fixture.options.plan.namePrefix)-default-posts-plugin-text"
         let inPlugin = HostConfig(networkMode: "container:\(plugin)")
-        let own = try await LocalHarness.probe(["wget", "-q", "-O-", "-T", "3", "http://127.0.0.1:9090/healthz"], hostConfig: inPlugin)
+        let own = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://127.0.0.1:9090/healthz"], hostConfig: inPlugin)
         #expect(own.0 == 0, "the plugin's own gateway answers on loopback: \(own.1)")
-        let server = try await LocalHarness.probe(["wget", "-q", "-O-", "-T", "3", "http://gateway-0:9090/healthz"], hostConfig: inPlugin)
+        let server = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://gateway-0:9090/healthz"], hostConfig: inPlugin)
         #expect(server.0 == 0 && server.1.contains("ok"), "the server's gateway answers on the plugin network: \(server.1)")
 
         // A listener on a network of its own, which a container there reaches.
@@ -132,15 +145,15 @@ struct LocalModeEndToEndTests {
         defer { Task { try? await docker.removeNetwork(otherNetwork) } }
         let listener = try await docker.createContainer(
             name: "local-listener-\(LocalHarness.runID)",
-            config: ContainerConfig(image: LocalHarness.probeImage, cmd: ["httpd", "-f", "-p", "8000", "-h", "/www"], labels: LocalHarness.runLabel),
+            config: ContainerConfig(image: LocalHarness.probeImage, cmd: ["/bin/busybox", "httpd", "-f", "-p", "8000", "-h", "/www"], labels: LocalHarness.runLabel),
             hostConfig: HostConfig(), networkingConfig: .network(otherNetwork))
         defer { Task { try? await docker.removeContainer(listener.id, force: true) } }
         try await docker.startContainer(listener.id)
         let address = try #require(try await docker.inspectContainer(listener.id).networkSettings.networks?[otherNetwork]?.ipAddress)
-        let control = try await LocalHarness.probe(["wget", "-q", "-O-", "-T", "3", "http://\(address):8000/"], hostConfig: HostConfig(),
+        let control = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://\(address):8000/"], hostConfig: HostConfig(),
                                                   network: .network(otherNetwork))
         #expect(control.0 == 0 && control.1.contains("listener"), "the listener answers on its own network: \(control.1)")
-        let blocked = try await LocalHarness.probe(["wget", "-q", "-O-", "-T", "3", "http://\(address):8000/"], hostConfig: inPlugin)
+        let blocked = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://\(address):8000/"], hostConfig: inPlugin)
         #expect(blocked.0 != 0, "the plugin cannot reach a container on another network: \(blocked.1)")
     }
 

@@ -30,7 +30,7 @@ import Testing
                                          clientPorts: [0: 41000], tokenFingerprint: "f1", options: Self.options)
         #expect(plan.networks.map(\.name) == ["mcp-dev-posts", "mcp-dev-posts-plugins"])
         #expect(plan.networks.map(\.internal) == [false, true])
-        #expect(plan.volumes.map(\.name) == ["mcp-dev-posts-gateway-bin-aaaabbbbcccc", "mcp-dev-posts-config"])
+        #expect(plan.volumes.map(\.name) == ["mcp-dev-posts-gateway-bin-aaaabbbbcccc", "mcp-dev-posts-config", "mcp-dev-posts-plugin-config"])
         #expect(plan.containers.map(\.name) == ["mcp-dev-posts-plugin-text", "mcp-dev-posts-gateway-0", "mcp-dev-posts-gateway-1"])
         for container in plan.containers {
             #expect(container.config.labels?[LocalLabels.managedBy] == "mcp-operator")
@@ -85,6 +85,10 @@ import Testing
         // A stdio plugin runs under its own gateway, its admin listener on loopback only.
         #expect(plugin.config.cmd?.contains("127.0.0.1:9090") == true)
         #expect(plugin.config.cmd?.suffix(2) == ["/opt/mcp-sample/bin/mcp-sample-text", "--quiet"])
+        let mounts = plugin.hostConfig.mounts ?? []
+        #expect(mounts.allSatisfy { $0.readOnly == true })
+        #expect(!mounts.contains { $0.source == "mcp-dev-posts-config" }, "the admin token never reaches a plugin")
+        #expect(mounts.contains { $0.source == "mcp-dev-posts-plugin-config" && $0.target == "/etc/mcp-gateway" })
     }
 
     @Test func pluginEgressAddsTheEgressNetwork() throws {
@@ -119,6 +123,7 @@ import Testing
         #expect(gateway.config.cmd?.contains("--") == false)
         #expect(!(gateway.hostConfig.mounts ?? []).contains { $0.target == "/opt/mcp-gateway" })
         #expect(plan.networks.map(\.name) == ["mcp-dev-posts"], "no plugin network without plugins")
+        #expect(plan.volumes.count == 2, "no plugin config without stdio plugins")
     }
 
     @Test func missingImagesNameTheBuildCommand() {

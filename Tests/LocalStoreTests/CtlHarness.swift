@@ -59,12 +59,20 @@ final class Ctl: Sendable {
     }
 
     /// Runs `mcpctl ARGUMENTS --state DIR` to completion.
-    func run(_ arguments: [String], stdin: String? = nil, withState: Bool = true) async throws -> CtlResult {
-        let environment = self.environment
-        let arguments = arguments + (withState ? ["--state", state] : [])
-        return try await onDedicatedThread {
+    /// With `terminal`, mcpctl runs on a pseudo-terminal (through Python's `pty`), with colour.
+    func run(_ arguments: [String], stdin: String? = nil, withState: Bool = true, terminal: Bool = false) async throws -> CtlResult {
+        var environment = self.environment
+        var arguments = arguments + (withState ? ["--state", state] : [])
+        var executable = Ctl.executable
+        if terminal {
+            environment["NO_COLOR"] = nil
+            environment["TERM"] = "xterm"
+            arguments = ["python3", "-c", Ctl.onTerminal, Ctl.executable] + arguments
+            executable = "/usr/bin/env"
+        }
+        return try await onDedicatedThread { [arguments, environment, executable] in
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: Ctl.executable)
+            process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             process.environment = environment
             let out = Pipe()
@@ -87,6 +95,26 @@ final class Ctl: Sendable {
                              stderr: String(decoding: errors.value, as: UTF8.self))
         }
     }
+
+    /// Runs its arguments on a pseudo-terminal and copies what they print to standard output.
+    static let onTerminal = """
+    import os, pty, sys
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(sys.argv[1], sys.argv[1:])
+    output = b""
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        output += data
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.write(output.decode("utf-8", "replace"))
+    sys.exit(os.waitstatus_to_exitcode(status))
+    """
 
     /// Opens the same store the CLI writes.
     func store() throws -> LocalStateStore { try LocalStateStore(directory: state) }

@@ -135,6 +135,26 @@ import Testing
         #expect(lines.contains { $0.split(separator: " ", omittingEmptySubsequences: true) == ["posts", "http://127.0.0.1:18082/mcp"] })
     }
 
+    @Test func upOnATerminalRedrawsItsProgressInColour() async throws {
+        let ctl = try Ctl()
+        let file = try ctl.file("posts.yaml", serverYAML)
+        let lock = try pretendController(ctl)
+        defer { lock.unlock() }
+        async let up = ctl.run(["up", "-f", file], terminal: true)
+        let store = try ctl.store()
+        while try store.get(.server, namespace: "default", name: "posts") == nil { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(500))
+        try store.writeStatus(.server, namespace: "default", name: "posts", status: readyStatus(port: 18_083))
+        let result = try await up
+        #expect(result.status == 0, "\(result.stdout)")
+        // Lines are redrawn in place (cursor up, clear line), the spinner is cyan and the final mark green.
+        #expect(result.stdout.contains("\u{1B}[1A\u{1B}[2K"))
+        #expect(result.stdout.contains("\u{1B}[36m"))
+        #expect(result.stdout.contains("\u{1B}[32m✓\u{1B}[0m posts: 1/1 replicas ready"))
+        #expect(!result.stdout.contains("waiting: posts"))
+        #expect(result.stdout.contains("http://127.0.0.1:18083/mcp"))
+    }
+
     @Test func downDeletesEverythingAndWaitsForTheController() async throws {
         let ctl = try Ctl()
         _ = try await ctl.run(["apply", "-f", try ctl.file("app.yaml", serverYAML + "\n---\n" + policyYAML), "--no-controller"])

@@ -43,7 +43,7 @@ struct DryRunTests {
 
     @Test func aCallTheDryRunPolicyWouldDenySucceedsAndTheWouldBeDenialIsCountedAndAudited() async throws {
         let lines = NIOLockedValueBox<[JSONValue]>([])
-        try await Harness.withGateway(Self.recordingConfiguration(lines)) { app, port, admin in
+        let dryRunSHA256 = try await Harness.withGateway(Self.recordingConfiguration(lines)) { app, port, admin in
             #expect(try await Self.push(Self.enforced, admin: admin).status == 200)
             let pushed = try await Self.push(Self.candidate, admin: admin)
             #expect(pushed.status == 200, "\(pushed.body)")
@@ -56,6 +56,7 @@ struct DryRunTests {
             #expect(shown?["enforcing"] == true)
             #expect(shown?["dryRun"]?["version"] == .string(Self.version(Self.candidate)))
             #expect(shown?["dryRun"]?["appliedAt"]?.stringValue != nil)
+            let dryRunSHA256 = try #require(shown?["dryRun"]?["sha256"]?.stringValue)
 
             let session = try await TestHTTP.initialize(port: port)
             let secret = try await Self.call(port, session, ["text": "the secret plan"])
@@ -71,6 +72,7 @@ struct DryRunTests {
             #expect(metrics.contains("mcp_gateway_policy_dry_run_decisions_total{stage=\"tools/call\",decision=\"allow\",rule=\"allow\"} 1"))
             #expect(metrics.contains("mcp_gateway_policy_decisions_total{stage=\"tools/call\",decision=\"allow\",rule=\"allow\"} 2"))
             #expect(app.policyStore.current?.version == Self.version(Self.enforced))
+            return dryRunSHA256
         }
         let records = lines.withLockedValue { $0 }
         let wouldBe = records.filter { $0["dryRun"] == true }
@@ -81,7 +83,7 @@ struct DryRunTests {
         let denial = try #require(wouldBe.first { $0["allowed"] == false })
         #expect(denial["rule"] == "inputValidation.customPatterns.no-secrets")
         #expect(denial["tool"] == "echo")
-        #expect(denial["policyVersion"] == .string(Self.version(Self.candidate)))
+        #expect(denial["policyVersion"] == .string("sha256:\(dryRunSHA256)"), "the record names the dry-run policy")
     }
 
     @Test func anEnforcingPushKeepsTheDryRunPolicyUnlessItPromotesIt() async throws {
@@ -154,5 +156,23 @@ struct DryRunTests {
         #expect(records.first?["dryRun"] == true)
         #expect(records.first?["allowed"] == false)
         #expect(records.first?["rule"] == "authentication.anonymous")
+    }
+
+    @Test func anyEnforcerCanRunDryAndItsRecordsAreMarked() throws {
+        let shadow = ShadowedPolicyEnforcer(
+            enforced: AllowAllPolicyEnforcer(),
+            dryRun: DryRunPolicy(evaluator: ToolDenyList(denied: ["pid"]), version: "candidate-2", sha256: String(repeating: "1", count: 64)),
+            metrics: nil)
+        let origin = RequestOrigin(clientIP: "127.0.0.1", identity: CallerIdentity(method: .apiKey, subject: "ops"))
+        #expect(shadow.checkToolCall(tool: "pid", arguments: nil, origin: origin) == .allow)
+        #expect(shadow.isToolVisible("pid", origin: origin))
+        let bytes = try #require(shadow.auditRecord(tool: "pid", arguments: nil, origin: origin, decision: .allow, latencyNanoseconds: 1000))
+        let records = bytes.split(separator: 0x0A).compactMap { try? JSONValue(parsing: Array($0)) }
+        #expect(records.count == 2)
+        #expect(records[0]["allowed"] == true)
+        #expect(records[0]["dryRun"] == nil)
+        #expect(records[1]["allowed"] == false)
+        #expect(records[1]["rule"] == "deny-tools")
+        #expect(records[1]["dryRun"] == true)
     }
 }

@@ -17,31 +17,38 @@ struct PolicyDebounceTests {
         #expect(core.note("p", now: start + .milliseconds(200)) == .fire(wakeAt: start + .milliseconds(250)))
     }
 
-    @Test func aSteadyStreamOfChangesFiresAtLeastEvery250Milliseconds() {
+    @Test func noChangeInASteadyStreamWaitsMoreThan250Milliseconds() {
         var core = DebounceCore<String>()
         let start = ContinuousClock.now
-        _ = core.note("p", now: start)
-        var fired: [Duration] = []
-        var wake = start + .milliseconds(50)
-        var time = start
-        while time < start + .milliseconds(600) {
-            time += .milliseconds(20)
-            _ = core.note("p", now: time)
-            while wake <= time {
-                switch core.wake("p", now: wake) {
+        var notes: [ContinuousClock.Instant] = []
+        var fires: [ContinuousClock.Instant] = []
+        var wake: ContinuousClock.Instant?
+        var nextNote = start
+        // A change every 20 ms for 600 ms; wakes and changes handled in time order.
+        while nextNote <= start + .milliseconds(600) || wake != nil {
+            if let at = wake, at < nextNote || nextNote > start + .milliseconds(600) {
+                wake = nil
+                switch core.wake("p", now: at) {
                 case .fire(let next):
-                    fired.append(start.duration(to: wake))
+                    fires.append(at)
                     wake = next
                 case .wake(let next): wake = next
-                case .none: wake = time + .seconds(10)
+                case .none: break
                 }
+            } else {
+                notes.append(nextNote)
+                if case .fire(let next) = core.note("p", now: nextNote) {
+                    fires.append(nextNote)
+                    wake = next
+                }
+                nextNote += .milliseconds(20)
             }
         }
-        #expect(!fired.isEmpty)
-        var previous = Duration.zero
-        for at in fired {
-            #expect(at - previous <= .milliseconds(270), "fired at \(fired)")
-            previous = at
+        #expect(fires.count >= 3, "a 600 ms stream fires more than once: \(fires.map { start.duration(to: $0) })")
+        for note in notes {
+            let fired = fires.first { $0 >= note }
+            #expect(fired.map { note.duration(to: $0) <= .milliseconds(250) } == true, "a change at \(start.duration(to: note))")
         }
+        #expect(!core.isActive("p"), "the burst ends after the stream stops")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import KubeModel
 import KubeTesting
+import Logging
 import PolicyDistribution
 import PolicyEngine
 import Testing
@@ -38,6 +39,8 @@ private final class ChangeRecorder: @unchecked Sendable {
     }
 }
 
+private let quietLogger = Logger(label: "threat-feeds-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
 private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Format = .plain, interval: String? = nil) -> PolicyDocument.Feed {
     PolicyDocument.Feed(name: name, url: url, format: format, refreshInterval: interval)
 }
@@ -45,7 +48,7 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
 @Suite struct FeedCacheTests {
     private func makeCache(_ clock: FeedTestClock, configMaps: (any ConfigMapFeedReading)? = nil) -> ThreatFeedCache {
         ThreatFeedCache(fetcher: FeedFetcher(allowsLoopbackHTTP: true, timeout: .seconds(10)), configMaps: configMaps,
-                        now: { clock.now })
+                        now: { clock.now }, logger: quietLogger)
     }
 
     @Test func resolveMergesFeedsOfEveryFormatFromALocalServer() async throws {
@@ -220,7 +223,7 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
         try lenient.check(url: "http://127.0.0.1:1/feed")
         try strict.check(url: "https://feeds.example/drop.json")
 
-        let cache = ThreatFeedCache(configMaps: nil)
+        let cache = ThreatFeedCache(configMaps: nil, logger: quietLogger)
         let resolution = await cache.resolve([feed("insecure", url: "http://127.0.0.1:1/feed")], namespace: "default")
         #expect(resolution.problems == [FeedProblem(feed: "insecure", message: "http://127.0.0.1:1/feed: only https URLs are fetched; the feed has never loaded")])
     }
@@ -233,7 +236,7 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
         _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "feeds", namespace: "security"),
                                               data: ["blocked.txt": "192.0.2.0/24\n# note\n2001:db8::1\n"]))
         let clock = FeedTestClock()
-        let cache = ThreatFeedCache(configMaps: KubernetesConfigMapReader(client: client), now: { clock.now })
+        let cache = ThreatFeedCache(configMaps: KubernetesConfigMapReader(client: client), now: { clock.now }, logger: quietLogger)
         let changes = ChangeRecorder(cache.contentChanges())
         let feeds = [
             PolicyDocument.Feed(name: "local", configMapRef: .init(name: "feeds", key: "blocked.txt")),

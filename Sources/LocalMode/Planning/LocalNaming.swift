@@ -29,6 +29,8 @@ public struct LocalNaming: Sendable, Hashable {
     }
     /// The volume holding the admin token and the policy the gateways boot with.
     public var configVolume: String { "\(base)-config" }
+    /// The volume holding the pass-through policy of stdio plugins' own gateways (no token).
+    public var pluginConfigVolume: String { "\(base)-plugin-config" }
     /// The DNS name of plugin `name` on the plugin network.
     public func pluginAlias(_ name: String) -> String { "plugin-\(name)" }
     /// The DNS name of HTTP server replica `index` on the server network.

@@ -60,6 +60,7 @@ struct ShadowedPolicyEnforcer: PolicyEnforcer {
 
     /// The line with `"dryRun": true` (the policy engine's records carry it already).
     static func markedDryRun(_ line: [UInt8]) -> [UInt8] {
+        if containsMarker(line) { return line }
         guard let json = try? JSONValue(parsing: line), case .object(var members) = json, members["dryRun"] != .bool(true) else {
             return line
         }
@@ -67,6 +68,19 @@ struct ShadowedPolicyEnforcer: PolicyEnforcer {
         var marked = JSONValue.object(members).renderedBytes()
         marked.append(0x0A)
         return marked
+    }
+}
+
+extension ShadowedPolicyEnforcer {
+    private static let marker = Array(#""dryRun":true"#.utf8)
+
+    /// Whether the compact rendering already says `"dryRun":true`.
+    static func containsMarker(_ line: [UInt8]) -> Bool {
+        guard line.count >= marker.count else { return false }
+        for start in 0...(line.count - marker.count) where line[start] == marker[0] {
+            if line[start..<(start + marker.count)].elementsEqual(marker) { return true }
+        }
+        return false
     }
 }
 

@@ -45,14 +45,11 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         return stream
     }
 
+    /// Posts `message` and hands what the server answers to the message stream; returns when the
+    /// exchange is over (for a request, after its answer was delivered).
     public func send(_ message: JSONRPCMessage) async throws {
         guard !state.withLockedValue({ $0.closed }) else { throw UpstreamError.closed }
-        if message.method == "initialize" {
-            // The session id must be known before anything follows the handshake.
-            await post(message)
-        } else {
-            Task { await self.post(message) }
-        }
+        await post(message)
     }
 
     public func negotiated(protocolVersion: String) async {

@@ -24,7 +24,7 @@ public actor UpstreamConnection {
     private let transport: any UpstreamTransport
     private let logger: Logger
     private let eventContinuation: AsyncStream<UpstreamEvent>.Continuation
-    private var remapper = IDRemapper<CheckedContinuation<Result<JSONValue, JSONRPCError>, Never>>()
+    private var remapper = IDRemapper<PendingAnswer>()
     private var readTask: Task<Void, Never>?
     private var closedError: UpstreamError?
     /// The server's answer to `initialize`, once the handshake is done.
@@ -76,16 +76,21 @@ public actor UpstreamConnection {
     /// gets `notifications/cancelled` and the caller a JSON-RPC error at once.
     public func call(method: String, params: JSONValue?) async -> Result<JSONValue, JSONRPCError> {
         if let closedError { return .failure(.upstreamUnavailable(closedError.shortDescription)) }
-        let box = AssignedIDBox()
+        // The answer is registered before the request leaves, then the request is sent on the
+        // caller's own task (no task of its own: this is every tool call's path).
+        let answer = PendingAnswer()
+        let id = remapper.assign(original: nil, context: answer)
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let id = remapper.assign(original: nil, context: continuation)
-                box.id = id
-                Task { await self.transmit(.request(id: id, method: method, params: params), failing: id) }
-                if Task.isCancelled { Task { await self.cancel(id) } }
+            if !Task.isCancelled {
+                do {
+                    try await transport.send(.request(id: id, method: method, params: params))
+                } catch {
+                    remapper.resolve(id)?.context.resolve(.failure(.upstreamUnavailable("send failed")))
+                }
             }
+            return await answer.value
         } onCancel: {
-            Task { await self.cancel(box.id) }
+            Task { await self.cancel(id) }
         }
     }
 
@@ -117,19 +122,9 @@ public actor UpstreamConnection {
         await transport.close()
     }
 
-    private func transmit(_ message: JSONRPCMessage, failing id: JSONRPCID) async {
-        do {
-            try await transport.send(message)
-        } catch {
-            if let entry = remapper.resolve(id) {
-                entry.context.resume(returning: .failure(.upstreamUnavailable("send failed")))
-            }
-        }
-    }
-
-    private func cancel(_ id: JSONRPCID?) async {
-        guard let id, let entry = remapper.resolve(id) else { return }
-        entry.context.resume(returning: .failure(JSONRPCError(code: JSONRPCError.internalErrorCode, message: "Request cancelled")))
+    private func cancel(_ id: JSONRPCID) async {
+        guard let entry = remapper.resolve(id) else { return }
+        entry.context.resolve(.failure(JSONRPCError(code: JSONRPCError.internalErrorCode, message: "Request cancelled")))
         await notify(method: "notifications/cancelled", params: ["requestId": id.json, "reason": "cancelled by the client"])
     }
 
@@ -140,10 +135,10 @@ public actor UpstreamConnection {
                 logger.debug("upstream answered an unknown id", metadata: ["upstream": "\(name)", "id": "\(id)"])
                 return
             }
-            entry.context.resume(returning: .success(result))
+            entry.context.resolve(.success(result))
         case .errorResponse(let id, let error):
             guard let id, let entry = remapper.resolve(id) else { return }
-            entry.context.resume(returning: .failure(error))
+            entry.context.resolve(.failure(error))
         case .request(let id, let method, let params):
             eventContinuation.yield(.request(id: id, method: method, params: params))
         case .notification(let method, let params):
@@ -155,7 +150,7 @@ public actor UpstreamConnection {
         guard closedError == nil else { return }
         closedError = error
         for entry in remapper.drain() {
-            entry.context.resume(returning: .failure(.upstreamUnavailable(error.shortDescription)))
+            entry.context.resolve(.failure(.upstreamUnavailable(error.shortDescription)))
         }
         if error != .closed { logger.warning("upstream lost", metadata: ["upstream": "\(name)", "reason": "\(error)"]) }
         eventContinuation.yield(.closed(error))
@@ -163,11 +158,40 @@ public actor UpstreamConnection {
     }
 }
 
-/// Holds the id a call was assigned so its cancellation handler can name it.
-private final class AssignedIDBox: Sendable {
-    private let stored = NIOLockedValueBox<JSONRPCID?>(nil)
-    var id: JSONRPCID? {
-        get { stored.withLockedValue { $0 } }
-        set { stored.withLockedValue { $0 = newValue } }
+/// The answer to one request, awaited by its caller and given by whoever resolves the request
+/// first: the upstream's response, a cancellation, or the upstream's loss.
+final class PendingAnswer: Sendable {
+    typealias Answer = Result<JSONValue, JSONRPCError>
+
+    private enum State {
+        case waiting(CheckedContinuation<Answer, Never>?)
+        case answered(Answer)
+    }
+
+    private let state = NIOLockedValueBox(State.waiting(nil))
+
+    /// Gives the answer; later answers are ignored.
+    func resolve(_ answer: Answer) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Answer, Never>? in
+            guard case .waiting(let waiter) = state else { return nil }
+            state = .answered(answer)
+            return waiter
+        }
+        waiter?.resume(returning: answer)
+    }
+
+    /// The answer, once given (one caller waits).
+    var value: Answer {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLockedValue { state -> Answer? in
+                    switch state {
+                    case .answered(let answer): return answer
+                    case .waiting: state = .waiting(continuation); return nil
+                    }
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
     }
 }

@@ -126,10 +126,15 @@ public final class MCPServerReconciler: Reconciler {
         let status = MCPServerStatusBuilder.status(inputs)
         await recordTransitions(server, from: server.status, to: status)
         guard status != server.status else { return }
-        var updated = server
-        updated.status = status
-        _ = try await client.updateStatus(updated)
-        logger.debug("status written")
+        // Policy distribution writes this status too: on a conflict, recompute from the fresh object.
+        let written = try await StatusWriter.write(server, client: client) { current in
+            var fresh = inputs
+            fresh.server = current
+            var updated = current
+            updated.status = MCPServerStatusBuilder.status(fresh)
+            return updated
+        }
+        if written { logger.debug("status written") }
     }
 
     /// Warning events when `Degraded` turns true or changes reason; a Normal one when it clears.
