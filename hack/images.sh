@@ -104,6 +104,8 @@ stage_binary() {
   done < <(awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 } $1 ~ /^\// && $2 ~ /^\(/ { n = $1; sub(/.*\//, "", n); print n, $1 }' <<<"$listing")
   [ -f "$opt/lib/$(basename "$interpreter")" ] || cp -L "$interpreter" "$opt/lib/"
   cp "$binary" "$opt/bin/"
+  # Debug information and the symbol table are most of a release binary; images do not need them.
+  if command -v strip >/dev/null 2>&1; then strip --strip-unneeded "$opt/bin/$(basename "$binary")"; fi
   chmod 0755 "$opt/bin/$(basename "$binary")" "$opt/lib/$(basename "$interpreter")"
   chmod 0644 $(find "$opt/lib" -type f ! -name "$(basename "$interpreter")")
   patchelf --set-interpreter "/opt/$folder/lib/$(basename "$interpreter")" --force-rpath --set-rpath "/opt/$folder/lib" \

@@ -57,8 +57,8 @@ esac
 state_flags=()
 [ -n "${MCP_QUICKSTART_STATE:-}" ] && state_flags=(--state "$MCP_QUICKSTART_STATE")
 mcpctl() { "$bin/mcpctl" "$@" ${state_flags[@]+"${state_flags[@]}"}; }
-shown="mcpctl"
-[ ${#state_flags[@]} -gt 0 ] && shown="mcpctl --state $MCP_QUICKSTART_STATE"
+shown="$bin/mcpctl"
+[ ${#state_flags[@]} -gt 0 ] && shown="$bin/mcpctl --state $MCP_QUICKSTART_STATE"
 
 log "mcpctl up -f samples/local/quickstart.yaml"
 mcpctl up -f samples/local/quickstart.yaml --timeout 5m
@@ -97,8 +97,9 @@ cat <<MSG
 
 The MCP server is running in Docker behind its gateway, its plugin in an isolated container.
   endpoint:   $endpoint   (give this URL to an MCP client, Streamable HTTP)
-  status:     $shown get mcps -o wide      $shown describe mcps posts
-  logs:       $shown logs posts            $shown logs posts --plugin text
-  policy:     edit samples/local/policy-strict.yaml, then: $shown apply -f samples/local/policy-strict.yaml
+  status:     $shown get mcps -o wide
+              $shown describe mcps posts
+  logs:       $shown logs posts   (the plugin's: --plugin text)
+  policy:     $shown apply -f samples/local/policy-strict.yaml   (edit it first)
   stop it:    $shown down
 MSG

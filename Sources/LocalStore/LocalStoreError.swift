@@ -40,6 +40,11 @@ public struct LocalStoreError: Error, Sendable, CustomStringConvertible {
         Self(.beingDeleted, "\(kind.qualifiedName) \"\(name)\" in namespace \"\(namespace)\" is being deleted; apply it again once it is gone")
     }
 
+    /// An object was read as a kind it is not.
+    public static func wrongKind(_ kind: LocalKind, namespace: String, name: String, wanted: LocalKind) -> Self {
+        Self(.unreadable, "\(namespace)/\(name) is an \(kind.rawValue), not an \(wanted.rawValue)")
+    }
+
     /// A stored row could not be decoded.
     public static func unreadable(file: String, detail: String) -> Self {
         Self(.unreadable, "the state store \(file) holds an unreadable record: \(detail)")

@@ -29,13 +29,13 @@ public struct StoredObject: Sendable, Hashable {
 
     /// The object as an `MCPServer`, status included.
     public func server() throws -> MCPServer {
-        guard kind == .server else { throw LocalStoreError.unreadable(file: "", detail: "\(namespace)/\(name) is an \(kind.rawValue), not an MCPServer") }
+        guard kind == .server else { throw LocalStoreError.wrongKind(kind, namespace: namespace, name: name, wanted: .server) }
         return try object.decode(as: MCPServer.self)
     }
 
     /// The object as an `MCPPolicy`, status included.
     public func policy() throws -> MCPPolicy {
-        guard kind == .policy else { throw LocalStoreError.unreadable(file: "", detail: "\(namespace)/\(name) is an \(kind.rawValue), not an MCPPolicy") }
+        guard kind == .policy else { throw LocalStoreError.wrongKind(kind, namespace: namespace, name: name, wanted: .policy) }
         return try object.decode(as: MCPPolicy.self)
     }
 }

@@ -104,7 +104,7 @@ struct MCPGatewayCommand: AsyncParsableCommand {
         guard maxSessions >= 0 else { throw ValidationError("--max-sessions must be 0 (no limit) or more, not \(maxSessions)") }
         for spec in [upstream] + pluginSpecs.map(\.upstream) {
             if case .http(let url) = spec {
-                do { try HTTPUpstreamTransport.validate(url: url) } catch { throw ValidationError("\(error)") }
+                do { try HTTPUpstreamTransport.validate(url: url) } catch { throw ValidationError((error as? UpstreamError)?.detail ?? "\(error)") }
             }
         }
         let upstreamCA = try upstreamCAFile.map { path -> Data in

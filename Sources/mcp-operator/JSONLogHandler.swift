@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import Logging
 
 /// A log handler writing one JSON object per line to standard error: time, level, logger,
@@ -18,7 +19,9 @@ struct JSONLogHandler: LogHandler {
     func log(event: LogEvent) {
         var fields: [String: String] = [:]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
-        fields["ts"] = ISO8601DateFormatter().string(from: Date())
+        // RFC 3339 in UTC to the microsecond, formatted without Foundation's ICU-backed
+        // formatters (which would load several MiB of ICU into a process that otherwise idles small).
+        fields["ts"] = KubeTime.microString(from: Date())
         fields["level"] = event.level.rawValue
         fields["logger"] = label
         fields["msg"] = "\(event.message)"

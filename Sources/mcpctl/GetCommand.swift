@@ -93,7 +93,8 @@ struct Get: AsyncParsableCommand {
             let table = try ResourceTable.make(kind, ofKind, store: store, wide: wide, namespaces: allNamespaces, now: Date(),
                                                qualified: kinds.count > 1)
             if index > 0 { print("") }
-            print(formatTable(noHeaders ? [] : table.header, table.rows).drop(while: { noHeaders && $0 == "\n" }))
+            let text = formatTable(table.header, table.rows)
+            print(noHeaders ? text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") : text)
         }
     }
 }

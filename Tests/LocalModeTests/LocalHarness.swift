@@ -96,6 +96,16 @@ enum LocalHarness {
     }
 }
 
+extension LocalHarness {
+    /// An HTTP GET made with busybox `nc` from a probe container (busybox's `wget` is not usable
+    /// in a static build without a resolver): the raw answer, then `exit N` with nc's status.
+    static func httpGet(_ host: String, _ port: Int, _ path: String, hostConfig: HostConfig,
+                        network: NetworkingConfig? = nil) async throws -> String {
+        let script = "printf 'GET \(path) HTTP/1.0\\r\\nHost: \(host)\\r\\n\\r\\n' | /bin/busybox nc -w 3 \(host) \(port); echo \"exit $?\""
+        return try await probe(["/bin/busybox", "sh", "-c", script], hostConfig: hostConfig, network: network).1
+    }
+}
+
 struct HarnessFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

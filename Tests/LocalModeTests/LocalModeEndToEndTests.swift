@@ -134,10 +134,12 @@ struct LocalModeEndToEndTests {
         let docker = LocalHarness.docker
         let plugin = "\(fixture.options.plan.namePrefix)-default-posts-plugin-text"
         let inPlugin = HostConfig(networkMode: "container:\(plugin)")
-        let own = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://127.0.0.1:9090/healthz"], hostConfig: inPlugin)
-        #expect(own.0 == 0, "the plugin's own gateway answers on loopback: \(own.1)")
-        let server = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://gateway-0:9090/healthz"], hostConfig: inPlugin)
-        #expect(server.0 == 0 && server.1.contains("ok"), "the server's gateway answers on the plugin network: \(server.1)")
+        let own = try await LocalHarness.httpGet("127.0.0.1", 9090, "/healthz", hostConfig: inPlugin)
+        #expect(own.contains("200 OK"), "the plugin's own gateway answers on loopback: \(own)")
+        let gateway = try await docker.inspectContainer("\(fixture.options.plan.namePrefix)-default-posts-gateway-0")
+        let gatewayAddress = try #require(gateway.networkSettings.networks?["\(fixture.options.plan.namePrefix)-default-posts-plugins"]?.ipAddress)
+        let server = try await LocalHarness.httpGet(gatewayAddress, 9090, "/healthz", hostConfig: inPlugin)
+        #expect(server.contains("200 OK"), "the server's gateway answers on the plugin network: \(server)")
 
         // A listener on a network of its own, which a container there reaches.
         let otherNetwork = "local-other-\(LocalHarness.runID)"
@@ -145,16 +147,17 @@ struct LocalModeEndToEndTests {
         defer { Task { try? await docker.removeNetwork(otherNetwork) } }
         let listener = try await docker.createContainer(
             name: "local-listener-\(LocalHarness.runID)",
-            config: ContainerConfig(image: LocalHarness.probeImage, cmd: ["/bin/busybox", "httpd", "-f", "-p", "8000", "-h", "/www"], labels: LocalHarness.runLabel),
+            config: ContainerConfig(image: LocalHarness.probeImage, cmd: ["/bin/busybox", "httpd", "-f", "-p", "8000", "-h", "/www"],
+                                    labels: LocalHarness.runLabel),
             hostConfig: HostConfig(), networkingConfig: .network(otherNetwork))
         defer { Task { try? await docker.removeContainer(listener.id, force: true) } }
         try await docker.startContainer(listener.id)
         let address = try #require(try await docker.inspectContainer(listener.id).networkSettings.networks?[otherNetwork]?.ipAddress)
-        let control = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://\(address):8000/"], hostConfig: HostConfig(),
-                                                  network: .network(otherNetwork))
-        #expect(control.0 == 0 && control.1.contains("listener"), "the listener answers on its own network: \(control.1)")
-        let blocked = try await LocalHarness.probe(["/bin/busybox", "wget", "-q", "-O-", "-T", "3", "http://\(address):8000/"], hostConfig: inPlugin)
-        #expect(blocked.0 != 0, "the plugin cannot reach a container on another network: \(blocked.1)")
+        let control = try await LocalHarness.httpGet(address, 8000, "/", hostConfig: HostConfig(), network: .network(otherNetwork))
+        #expect(control.contains("200 OK") && control.contains("listener"), "the listener answers on its own network: \(control)")
+        let blocked = try await LocalHarness.httpGet(address, 8000, "/", hostConfig: inPlugin)
+        #expect(!blocked.contains("200 OK") && !blocked.contains("listener"), "the plugin cannot reach a container on another network: \(blocked)")
+        #expect(blocked.contains("exit 1"), "nc failed to connect: \(blocked)")
     }
 
     /// A killed plugin container is started again and the server is ready again.

@@ -54,6 +54,8 @@ import Testing
         #expect(folder.stdout == "mcpserver.mcpoperator.io/posts created\nmcppolicy.mcpoperator.io/strict created\n")
         let piped = try await ctl.run(["apply", "-f", "-", "--no-controller"], stdin: serverYAML.replacingOccurrences(of: "name: posts", with: "name: other"))
         #expect(piped.stdout == "mcpserver.mcpoperator.io/other created\n")
+        let bare = try await ctl.run(["get", "mcps", "--no-headers"])
+        #expect(bare.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) } == ["other", "posts"])
         let names = try await ctl.run(["get", "mcps", "-o", "name"])
         #expect(names.stdout == "mcpserver.mcpoperator.io/other\nmcpserver.mcpoperator.io/posts\n")
     }

@@ -27,6 +27,7 @@ struct ExecutableTests {
         environment["MCP_GATEWAY_UPSTREAM_COMMAND"] = "python3 \(Harness.fixtures)/recording_server.py"
         environment["MCP_GATEWAY_WARM_POOL"] = "1"
         environment["MCP_GATEWAY_LOG_LEVEL"] = "warning"
+        environment["MCP_GATEWAY_MAX_SESSIONS"] = "1"
         let gateway = try await PeerProcess.start(executable: Self.executable, arguments: [], environment: environment)
         defer { gateway.stop() }
         let ports = try JSONValue(parsing: gateway.firstLine)
@@ -43,6 +44,10 @@ struct ExecutableTests {
         #expect(enforced.json?["version"]?.stringValue?.hasPrefix("sha256:") == true)
 
         let session = try await TestHTTP.initialize(port: port)
+        // MCP_GATEWAY_MAX_SESSIONS=1: a second session is refused while the first is open.
+        let second = try await TestHTTP.post(port: port, session: nil, body: SessionLimitTests.initialize)
+        #expect(second.status == 503)
+        #expect(second.header("retry-after") == "1")
         let pidAnswer = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pid"}}"#)
         let pid = try #require(pidAnswer.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue.flatMap { Int32($0) })
         #expect(kill(pid, 0) == 0)
@@ -60,6 +65,34 @@ struct ExecutableTests {
         while gateway.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!gateway.process.isRunning, "SIGTERM stops the gateway")
         if !gateway.process.isRunning { #expect(gateway.process.terminationStatus == 0) }
+    }
+
+    @Test func refusesBadUpstreamSettingsWithOneLine() async throws {
+        let directory = try makeTemporaryDirectory()
+        try "not a certificate".write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["--upstream-url", "ftp://127.0.0.1/mcp"], "unsupported upstream URL ftp://127.0.0.1/mcp"),
+            (["--upstream-url", "http://127.0.0.1:1/mcp", "--plugin", "calc=unix:/tmp/x"], "unsupported upstream URL unix:/tmp/x"),
+            (["--upstream-url", "https://127.0.0.1:1/mcp", "--upstream-ca-file", directory + "/missing.pem"], "cannot read \(directory)/missing.pem"),
+            (["--upstream-url", "https://127.0.0.1:1/mcp", "--upstream-ca-file", directory + "/ca.pem"], "holds no PEM certificate"),
+            (["--upstream-url", "http://127.0.0.1:1/mcp", "--max-sessions=-3"], "--max-sessions must be 0"),
+        ]
+        for (arguments, expected) in cases {
+            let output = try await onDedicatedThread { () -> (Int32, String) in
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: Self.executable)
+                process.arguments = ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"] + arguments
+                let errors = Pipe()
+                process.standardError = errors
+                process.standardOutput = Pipe()
+                try process.run()
+                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                return (process.terminationStatus, message)
+            }
+            #expect(output.0 != 0, "\(arguments)")
+            #expect(output.1.contains(expected), "\(arguments): \(output.1)")
+        }
     }
 
     @Test func refusesABadPolicyFileWithOneLine() throws {

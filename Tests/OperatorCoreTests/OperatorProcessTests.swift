@@ -111,12 +111,13 @@ import TestSupport
             #expect((value(text, "rest_client_requests_total", ["verb=\"GET\"", "code=\"200\""]) ?? 0) >= 1)
             #expect((value(text, "rest_client_requests_total", ["verb=\"PATCH\""]) ?? 0) >= 1)
 
-            // Every log line is one JSON object with the level and the message.
+            // Every log line is one JSON object with an RFC 3339 time, the level and the message.
             let lines = operatorProcess.log.split(separator: "\n")
             #expect(!lines.isEmpty)
             for line in lines {
                 let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 #expect(object?["level"] != nil && object?["msg"] != nil, "not a JSON log line: \(line)")
+                #expect((object?["ts"] as? String).flatMap(KubeTime.date(from:)) != nil, "no RFC 3339 time: \(line)")
             }
 
             operatorProcess.signal(SIGTERM)

@@ -39,7 +39,7 @@ private final class ChangeRecorder: @unchecked Sendable {
     }
 }
 
-private let quietLogger = Logger(label: "threat-feeds-test", factory: { _ in SwiftLogNoOpLogHandler() })
+private let feedTestLogger = Logger(label: "threat-feeds-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Format = .plain, interval: String? = nil) -> PolicyDocument.Feed {
     PolicyDocument.Feed(name: name, url: url, format: format, refreshInterval: interval)
@@ -48,7 +48,7 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
 @Suite struct FeedCacheTests {
     private func makeCache(_ clock: FeedTestClock, configMaps: (any ConfigMapFeedReading)? = nil) -> ThreatFeedCache {
         ThreatFeedCache(fetcher: FeedFetcher(allowsLoopbackHTTP: true, timeout: .seconds(10)), configMaps: configMaps,
-                        now: { clock.now }, logger: quietLogger)
+                        now: { clock.now }, logger: feedTestLogger)
     }
 
     @Test func resolveMergesFeedsOfEveryFormatFromALocalServer() async throws {
@@ -223,7 +223,7 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
         try lenient.check(url: "http://127.0.0.1:1/feed")
         try strict.check(url: "https://feeds.example/drop.json")
 
-        let cache = ThreatFeedCache(configMaps: nil, logger: quietLogger)
+        let cache = ThreatFeedCache(configMaps: nil, logger: feedTestLogger)
         let resolution = await cache.resolve([feed("insecure", url: "http://127.0.0.1:1/feed")], namespace: "default")
         #expect(resolution.problems == [FeedProblem(feed: "insecure", message: "http://127.0.0.1:1/feed: only https URLs are fetched; the feed has never loaded")])
     }
@@ -236,7 +236,7 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
         _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "feeds", namespace: "security"),
                                               data: ["blocked.txt": "192.0.2.0/24\n# note\n2001:db8::1\n"]))
         let clock = FeedTestClock()
-        let cache = ThreatFeedCache(configMaps: KubernetesConfigMapReader(client: client), now: { clock.now }, logger: quietLogger)
+        let cache = ThreatFeedCache(configMaps: KubernetesConfigMapReader(client: client), now: { clock.now }, logger: feedTestLogger)
         let changes = ChangeRecorder(cache.contentChanges())
         let feeds = [
             PolicyDocument.Feed(name: "local", configMapRef: .init(name: "feeds", key: "blocked.txt")),
@@ -249,10 +249,31 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
         #expect(resolution.problems[0].message.contains("has no key other.txt"))
         #expect(resolution.problems[1].message.contains("ConfigMap security/missing does not exist"))
 
+        _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "binary", namespace: "security"),
+                                              binaryData: ["drop.json": Data(#"{"cidr":"203.0.113.0/24"}"#.utf8).base64EncodedString()]))
+        let binary = await cache.resolve([PolicyDocument.Feed(name: "bin", configMapRef: .init(name: "binary", key: "drop.json"),
+                                                              format: .spamhausDropJSON)], namespace: "security")
+        #expect(binary == FeedResolution(denyCIDRs: ["203.0.113.0/24"]))
+
         _ = try await client.update(ConfigMap(metadata: try await client.get(ConfigMap.self, name: "feeds", namespace: "security").metadata,
                                               data: ["blocked.txt": "198.51.100.0/24\n"]))
         await cache.refresh(.configMap(namespace: "security", name: "feeds", key: "blocked.txt"))
         #expect(await changes.next() == .configMap(namespace: "security", name: "feeds", key: "blocked.txt"))
         #expect(await cache.resolve(Array(feeds.prefix(1)), namespace: "security").denyCIDRs == ["198.51.100.0/24"])
+    }
+
+    @Test func aClosureCanStandInForTheKubernetesAPI() async throws {
+        let cache = ThreatFeedCache(configMaps: ClosureConfigMapReader { namespace, name, key throws(FeedError) in
+            guard namespace == "team-a", name == "lists", key == "deny" else {
+                throw .notFound("configmap \(namespace)/\(name) key \(key)", "no such ConfigMap")
+            }
+            return Data("192.0.2.0/25\n192.0.2.128/25\n".utf8)
+        }, logger: feedTestLogger)
+        let resolution = await cache.resolve([PolicyDocument.Feed(name: "lists", configMapRef: .init(name: "lists", key: "deny"))],
+                                             namespace: "team-a")
+        #expect(resolution == FeedResolution(denyCIDRs: ["192.0.2.0/25", "192.0.2.128/25"]))
+        let other = await cache.resolve([PolicyDocument.Feed(name: "lists", configMapRef: .init(name: "lists", key: "deny"))],
+                                        namespace: "team-b")
+        #expect(other.problems == [FeedProblem(feed: "lists", message: "configmap team-b/lists key deny: no such ConfigMap; the feed has never loaded")])
     }
 }

@@ -23,7 +23,7 @@ final class PolicyOperatorHarness: @unchecked Sendable {
     static let fast = PolicyPusher.Configuration(backoff: PushBackoff(initial: .milliseconds(50), maximum: .milliseconds(300)),
                                                  verifyInterval: .milliseconds(500), retryTick: .milliseconds(20))
 
-    init(pusher: PolicyPusher = PolicyPusher(configuration: PolicyOperatorHarness.fast), feeds: (any ThreatFeedResolving)? = nil) async throws {
+    init(pusher: PolicyPusher = PolicyPusher(configuration: PolicyOperatorHarness.fast, logger: quietLogger), feeds: (any ThreatFeedResolving)? = nil) async throws {
         api = try await FakeAPIServer.start()
         api.registerBuiltins()
         api.register(MCPServer.resourceType, statusSubresource: true,

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PolicyDistribution
 import PolicyEngine
 import Testing
@@ -13,7 +14,7 @@ import Testing
         defer { fleet.stopAll() }
         try await fleet.start(3)
         #expect(try await fleet.echoAllowed(0), "the boot policy allows echo")
-        let pusher = PolicyPusher(configuration: Self.fast)
+        let pusher = PolicyPusher(configuration: Self.fast, logger: quietLogger)
         let release = PolicyRelease(GatewayFleet.denyAll)
         let status = await pusher.distribute(release, to: fleet.targets, group: "default/files", changeObservedAt: .now)
         #expect(status.isComplete)
@@ -41,7 +42,7 @@ import Testing
         let fleet = try GatewayFleet()
         defer { fleet.stopAll() }
         try await fleet.start(2)
-        let pusher = PolicyPusher(configuration: Self.fast)
+        let pusher = PolicyPusher(configuration: Self.fast, logger: quietLogger)
         let good = PolicyRelease(GatewayFleet.allowAll)
         _ = await pusher.distribute(good, to: fleet.targets, group: "g")
         var invalid = GatewayFleet.denyAll
@@ -66,7 +67,7 @@ import Testing
         let fleet = try GatewayFleet()
         defer { fleet.stopAll() }
         try await fleet.start(3)
-        let pusher = PolicyPusher(configuration: Self.fast)
+        let pusher = PolicyPusher(configuration: Self.fast, logger: quietLogger)
         let updates = await pusher.updates()
         fleet.stop(2)
         let release = PolicyRelease(GatewayFleet.denyAll)
@@ -95,7 +96,7 @@ import Testing
         let fleet = try GatewayFleet()
         defer { fleet.stopAll() }
         try await fleet.start(1)
-        let pusher = PolicyPusher(configuration: Self.fast)
+        let pusher = PolicyPusher(configuration: Self.fast, logger: quietLogger)
         let release = PolicyRelease(GatewayFleet.denyAll)
         #expect(await pusher.distribute(release, to: fleet.targets, group: "g").isComplete)
         let runner = Task { await pusher.run() }
@@ -108,3 +109,10 @@ import Testing
         #expect(try await !fleet.echoAllowed(0))
     }
 }
+
+/// A logger that keeps test output to failures.
+let quietLogger: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}()

@@ -32,16 +32,23 @@ public final class Store<T: Sendable>: Sendable {
     public func get(namespace: String?, name: String) -> T? { get(ObjectKey(namespace: namespace, name: name)) }
 
     /// Every cached object, in no particular order.
-    public func list() -> [T] { state.withLock { $0.contents.allObjects } }
+    public func list() -> [T] {
+        decoded(state.withLock { (Array($0.contents.objects.values), $0.contents.codec) })
+    }
+
+    /// Decodes outside the lock, so readers and the reflector do not wait on each other's decoding.
+    private func decoded(_ taken: (entries: [StoredObject<T>], codec: StoreCodec<T>?)) -> [T] {
+        taken.entries.compactMap { $0.object(taken.codec) }
+    }
 
     /// Every cached object in a namespace (needs the `namespace` index; otherwise filters).
     public func list(namespace: String) -> [T] {
-        state.withLock { state in
+        decoded(state.withLock { state in
             if state.contents.indexes["namespace"] != nil {
-                return state.contents.keys(index: "namespace", value: namespace).compactMap { state.contents.object($0) }
+                return (state.contents.entries(state.contents.keys(index: "namespace", value: namespace)), state.contents.codec)
             }
-            return state.contents.objects.keys.filter { $0.namespace ?? "" == namespace }.compactMap { state.contents.object($0) }
-        }
+            return (state.contents.entries(state.contents.objects.keys.filter { $0.namespace ?? "" == namespace }), state.contents.codec)
+        })
     }
 
     /// Every cached key.
@@ -49,9 +56,9 @@ public final class Store<T: Sendable>: Sendable {
 
     /// The objects filed under `value` in the index `name` (empty for an unknown index).
     public func byIndex(_ name: String, _ value: String) -> [T] {
-        state.withLock { state in
-            state.contents.keys(index: name, value: value).compactMap { state.contents.object($0) }
-        }
+        decoded(state.withLock { state in
+            (state.contents.entries(state.contents.keys(index: name, value: value)), state.contents.codec)
+        })
     }
 
     /// The keys filed under `value` in the index `name`.

@@ -21,8 +21,8 @@ struct StoreContents<T: Sendable>: Sendable {
     /// The cached object with this key.
     func object(_ key: ObjectKey) -> T? { objects[key]?.object(codec) }
 
-    /// Every cached object, in no particular order.
-    var allObjects: [T] { objects.values.compactMap { $0.object(codec) } }
+    /// The stored forms of the objects with these keys (to decode outside a lock).
+    func entries<S: Sequence<ObjectKey>>(_ keys: S) -> [StoredObject<T>] { keys.compactMap { objects[$0] } }
 
     private func stored(_ object: T, _ meta: ObjectMeta) -> StoredObject<T> {
         StoredObject(object, resourceVersion: meta.resourceVersion, codec: codec)
