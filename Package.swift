@@ -228,6 +228,7 @@ let package = Package(
             ],
             path: "Benchmarks/GatewayBench"
         ),
+        .executableTarget(name: "feed-bench", dependencies: ["PolicyDistribution", "PolicyEngine"], path: "Benchmarks/FeedBench"),
         .executableTarget(name: "policy-bench", dependencies: ["PolicyEngine", "MCPGateway"], path: "Benchmarks/PolicyBench"),
         .executableTarget(
             name: "policy-push-bench",

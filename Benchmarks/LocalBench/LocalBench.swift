@@ -41,27 +41,28 @@ enum LocalBench {
 
         var scriptTimes: [Double] = [], upTimes: [Double] = [], replacements: [Double] = []
         for round in 1...options.rounds {
-            var line = "round \(round):"
+            var scriptPart = "", upPart = ""
             func scriptRun() throws {
                 let (ready, firstCall) = try runScript(work: work, probeTool: "text__upper")
                 scriptTimes.append(ready)
-                line += String(format: " script %.2f s (first plugin call %.2f s)", ready, firstCall)
+                scriptPart = String(format: "script %.2f s (first plugin call %.2f s)", ready, firstCall)
             }
             func upRun() throws {
                 let state = work + "/state-\(round)"
                 defer { try? Shell.run([options.mcpctl, "down", "--state", state, "--timeout", "2m"], log: state + ".down.log") }
                 let (ready, firstCall, endpoint) = try runUp(options, manifest: work + "/bench.yaml", state: state)
                 upTimes.append(ready)
-                line += String(format: " | mcpctl up %.2f s (first plugin call %.2f s)", ready, firstCall)
+                upPart = String(format: "mcpctl up %.2f s (first plugin call %.2f s)", ready, firstCall)
                 for (plugin, tool, arguments) in [("text", "text__upper", #"{"text":"probe"}"#), ("notes", "notes__list_posts", "{}")] {
                     let seconds = try replacement(container: "mcp-default-\(BenchManifest.server)-plugin-\(plugin)",
                                                   probe: EndpointProbe(endpoint: endpoint), tool: tool, arguments: arguments)
                     replacements.append(seconds)
-                    line += " | kill \(plugin) -> answering " + String(format: "%.2f s", seconds)
+                    upPart += " | kill \(plugin) -> answering " + String(format: "%.2f s", seconds)
                 }
             }
             // Alternate the order so neither side always runs on a warmer engine.
             if round % 2 == 1 { try scriptRun(); try upRun() } else { try upRun(); try scriptRun() }
+            let line = "round \(round) (\(round % 2 == 1 ? "script first" : "mcpctl first")): \(scriptPart) | \(upPart)"
             report(line)
         }
         let scripted = median(scriptTimes), up = median(upTimes)

@@ -141,10 +141,19 @@ func run(gateways count: Int, options: Options) async throws -> (p50: Double, p9
     for index in 1...options.changes {
         let spec = policySpec(index)
         let version = PolicyRelease(spec.withoutSelector).version
-        var current = try await client.get(MCPPolicy.self, name: "bench", namespace: "default")
-        current.spec = spec
-        let start = ContinuousClock.now
-        _ = try await client.update(current)
+        var start = ContinuousClock.now
+        while true {
+            // The operator writes the policy's status too: on a conflict, read it again.
+            var current = try await client.get(MCPPolicy.self, name: "bench", namespace: "default")
+            current.spec = spec
+            start = .now
+            do {
+                _ = try await client.update(current)
+                break
+            } catch let error as KubernetesError where error.isConflict {
+                continue
+            }
+        }
         let done = try await waitForAcks(of: version)
         latencies.append(start.duration(to: done).milliseconds)
         try await Task.sleep(for: options.gap)

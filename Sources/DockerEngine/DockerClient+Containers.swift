@@ -125,3 +125,38 @@ struct ContainerCreateBody: Encodable {
         try container.encodeIfPresent(networkingConfig, forKey: .networkingConfig)
     }
 }
+
+/// The limits `updateContainer` changes on a running container; nil fields are left alone.
+public struct ContainerResourceUpdate: Sendable, Hashable, Encodable {
+    /// Memory limit in bytes.
+    public var memory: Int64?
+    /// Memory plus swap in bytes.
+    public var memorySwap: Int64?
+    /// CPU quota in billionths of a CPU.
+    public var nanoCpus: Int64?
+    /// The most processes.
+    public var pidsLimit: Int64?
+
+    public init(memory: Int64? = nil, memorySwap: Int64? = nil, nanoCpus: Int64? = nil, pidsLimit: Int64? = nil) {
+        self.memory = memory
+        self.memorySwap = memorySwap
+        self.nanoCpus = nanoCpus
+        self.pidsLimit = pidsLimit
+    }
+
+    enum CodingKeys: String, CodingKey { case memory = "Memory", memorySwap = "MemorySwap", nanoCpus = "NanoCpus", pidsLimit = "PidsLimit" }
+}
+
+extension DockerClient {
+    /// Changes a container's resource limits in place (`docker update`) and returns the
+    /// engine's warnings.
+    @discardableResult
+    public func updateContainer(_ id: String, _ update: ContainerResourceUpdate) async throws -> [String] {
+        struct Answer: Decodable {
+            var warnings: [String]?
+            enum CodingKeys: String, CodingKey { case warnings = "Warnings" }
+        }
+        let answer: Answer = try await send("POST", "/containers/\(Self.segment(id))/update", json: update)
+        return answer.warnings ?? []
+    }
+}

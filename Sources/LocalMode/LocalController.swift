@@ -172,7 +172,7 @@ public final class LocalController: Sendable {
     private func handle(_ event: DockerEvent) {
         guard let key = Self.key(event.actor.attributes) else { return }
         switch event.action {
-        case "die", "destroy", "stop", "kill", "oom", "start", "pause", "unpause":
+        case "die", "destroy", "stop", "kill", "oom", "start", "pause", "unpause", "update", "rename":
             if event.action == "oom" {
                 let container = event.actor.attributes["name"] ?? event.actor.id
                 logger.warning("container \(container) was killed for exceeding its memory limit", metadata: ["mcpserver": "\(key)"])

@@ -6,10 +6,14 @@ import LocalStore
 import Testing
 import TestSupport
 
+/// The tests against the real Docker engine, one at a time (they share this run's images and the
+/// sweep at the end): end to end in this file, recovery in LocalModeRecoveryTests.swift.
+@Suite(.localEngine, .serialized)
+struct LocalEngineTests {}
+
 /// End to end against the real Docker engine, the project's real images and the official MCP
 /// Python SDK: a server with two plugins is run, used, inspected, broken, re-policied and deleted.
-@Suite(.localEngine, .serialized)
-struct LocalModeEndToEndTests {
+extension LocalEngineTests {
     static func policy(_ name: String, denied: [String] = []) -> JSONValue {
         var spec: [String: JSONValue] = ["defaultAction": "allow", "authentication": ["allowAnonymous": true]]
         if !denied.isEmpty {

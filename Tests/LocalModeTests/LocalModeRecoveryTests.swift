@@ -8,9 +8,8 @@ import TestSupport
 
 /// What the controller does when things go wrong: a plugin over its memory limit, an image that
 /// is not there, a container changed behind its back, a server deleted while it was stopped.
-@Suite(.localEngine, .serialized)
-struct LocalModeRecoveryTests {
-    typealias E2E = LocalModeEndToEndTests
+extension LocalEngineTests {
+    typealias E2E = LocalEngineTests
 
     func pluginStatus(_ fixture: LocalFixture, _ server: String, _ plugin: String) throws -> JSONValue? {
         try fixture.server(server)?.status?["plugins"]?.arrayValue?.first { $0["name"]?.stringValue == plugin }
@@ -77,19 +76,15 @@ struct LocalModeRecoveryTests {
             try await LocalHarness.eventually("drifty Ready=True") { try fixture.condition("drifty", "Ready")?["status"] == "True" }
             let name = "\(fixture.options.plan.namePrefix)-default-drifty-plugin-text"
             let original = try await docker.inspectContainer(name)
-            // Someone replaces the plugin with a container of their own: same name and owner
-            // labels, none of the isolation.
-            try await docker.removeContainer(name, force: true)
-            var labels = original.config.labels ?? [:]
-            labels[LocalLabels.specHash] = nil
-            _ = try await docker.createContainer(
-                name: name, config: ContainerConfig(image: LocalHarness.probeImage, cmd: ["/bin/busybox", "sleep", "300"], labels: labels),
-                hostConfig: HostConfig(), networkingConfig: .network("\(fixture.options.plan.namePrefix)-default-drifty-plugins"))
-            try await docker.startContainer(name)
-            try await LocalHarness.eventually("the impostor replaced by the planned container") {
+            // Someone loosens the plugin's limits in place (`docker update`).
+            try await docker.updateContainer(name, ContainerResourceUpdate(memory: 512 << 20, memorySwap: 512 << 20, pidsLimit: 4096))
+            #expect(try await docker.inspectContainer(name).hostConfig.memory == 512 << 20)
+            try await LocalHarness.eventually("the drifted plugin replaced by one with the planned limits") {
                 guard let now = try? await docker.inspectContainer(name) else { return false }
-                return now.state.running && now.hostConfig.readonlyRootfs == true && now.config.labels?[LocalLabels.specHash] != nil
+                return now.id != original.id && now.state.running && now.hostConfig.memory == original.hostConfig.memory
+                    && now.hostConfig.pidsLimit == fixture.options.plan.pluginPidsLimit
             }
+            try await LocalHarness.eventually("drifty Ready=True again") { try fixture.condition("drifty", "Ready")?["status"] == "True" }
         }
         // Objects of a server the store no longer has (deleted while no controller ran) are removed
         // by the next controller of the same instance.

@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import Testing
+import TestSupport
 
 @testable import MCPGateway
 
@@ -29,6 +30,26 @@ struct JWTAuthenticationTests {
     static func token(_ keys: JWTKeyCollection, issuer: String = "https://issuer.example", audience: String = "mcp",
                       expires: Date = Date().addingTimeInterval(300), roles: [String] = ["analyst"]) async throws -> String {
         try await keys.sign(Claims(sub: "alice", iss: .init(value: issuer), aud: .init(value: [audience]), exp: .init(value: expires), roles: roles), kid: "k1")
+    }
+
+    @Test func fetchesTheJWKSFromItsURLAndRefusesAMissingOne() async throws {
+        let (keys, jwks) = try await Self.signer()
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try jwks.write(toFile: directory + "/jwks.json", atomically: true, encoding: .utf8)
+        let server = try await PeerProcess.start(executable: "/usr/bin/env", arguments: [
+            "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory])
+        defer { server.stop() }
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+        let words = server.firstLine.split(separator: " ")
+        let port = try #require(words.firstIndex(of: "port").flatMap { Int(words[$0 + 1]) }, "\(server.firstLine)")
+        let authenticator = try await Authenticator(configuration: AuthenticationConfiguration(
+            jwksURL: "http://127.0.0.1:\(port)/jwks.json", issuer: "https://issuer.example", audience: "mcp"))
+        let identity = try await authenticator.authenticate(authorization: "Bearer \(try await Self.token(keys))", apiKey: nil).get()
+        #expect(identity.subject == "alice")
+        await #expect(throws: UpstreamError.self) {
+            _ = try await Authenticator(configuration: AuthenticationConfiguration(jwksURL: "http://127.0.0.1:\(port)/missing.json"))
+        }
     }
 
     @Test func verifiesSignatureIssuerAudienceAndExpiry() async throws {
