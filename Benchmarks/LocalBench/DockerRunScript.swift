@@ -78,6 +78,10 @@ struct DockerRunScript {
         return """
             #!/usr/bin/env bash
             docker rm -f \(containers) >/dev/null 2>&1
+            # Helper containers a run that was interrupted may have left holding the volumes.
+            for volume in \(base)-gateway-bin \(base)-config; do
+              docker ps -aq --filter "volume=$volume" | xargs -r docker rm -f >/dev/null 2>&1
+            done
             docker network rm \(base) \(base)-plugins >/dev/null 2>&1
             docker volume rm \(base)-gateway-bin \(base)-config >/dev/null 2>&1
             exit 0

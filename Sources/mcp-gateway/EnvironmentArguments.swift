@@ -12,6 +12,7 @@ enum EnvironmentArguments {
         ("--jwks-file", "MCP_GATEWAY_JWKS_FILE"), ("--jwks-url", "MCP_GATEWAY_JWKS_URL"), ("--jwt-issuer", "MCP_GATEWAY_JWT_ISSUER"),
         ("--jwt-audience", "MCP_GATEWAY_JWT_AUDIENCE"), ("--api-keys-file", "MCP_GATEWAY_API_KEYS_FILE"),
         ("--max-sessions", "MCP_GATEWAY_MAX_SESSIONS"), ("--upstream-ca-file", "MCP_GATEWAY_UPSTREAM_CA_FILE"),
+        ("--install-to", "MCP_GATEWAY_INSTALL_TO"),
     ]
     private static let lists: [(flag: String, variable: String)] = [
         ("--plugin", "MCP_GATEWAY_PLUGINS"), ("--allowed-origin", "MCP_GATEWAY_ALLOWED_ORIGINS"),

@@ -18,7 +18,10 @@ struct MCPGatewayCommand: AsyncParsableCommand {
         (comma-separated NAME=URL), MCP_GATEWAY_WARM_POOL, MCP_GATEWAY_SESSION_IDLE_TIMEOUT, MCP_GATEWAY_MAX_SESSIONS, MCP_GATEWAY_MAX_BODY_BYTES,
         MCP_GATEWAY_LOG_LEVEL, MCP_GATEWAY_LOG_FORMAT, MCP_GATEWAY_ALLOWED_ORIGINS (comma-separated),
         MCP_GATEWAY_JWKS_FILE, MCP_GATEWAY_JWKS_URL, MCP_GATEWAY_JWT_ISSUER, MCP_GATEWAY_JWT_AUDIENCE, MCP_GATEWAY_API_KEYS_FILE, MCP_GATEWAY_UPSTREAM_CA_FILE,
-        MCP_GATEWAY_UPSTREAM_COMMAND (the stdio command, split on spaces).
+        MCP_GATEWAY_UPSTREAM_COMMAND (the stdio command, split on spaces), MCP_GATEWAY_INSTALL_TO.
+        --install-to DIR copies the gateway's install folder (the folder above bin/mcp-gateway: bin/ and lib/ with every
+        shared library and the loader) into the existing folder DIR and exits; a pod's init container hands the gateway to
+        a server container of any image that way.
         /metrics, /healthz, /readyz and /admin/policy are served on the admin listener.
         """)
 
@@ -39,10 +42,12 @@ struct MCPGatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat = "json"
     @Option(name: .customLong("allowed-origin"), help: "An Origin accepted besides localhost (repeatable; * for any).") var allowedOrigins: [String] = []
     @Option(name: .customLong("jwks-file"), help: "JWKS used to verify bearer tokens.") var jwksFile: String?
-    @Option(name: .customLong("jwks-url"), help: "URL to fetch the JWKS from at start (http://).") var jwksURL: String?
+    @Option(name: .customLong("jwks-url"), help: "URL to fetch the JWKS from at start (http:// or https://).") var jwksURL: String?
     @Option(name: .customLong("jwt-issuer"), help: "Required token issuer.") var jwtIssuer: String?
     @Option(name: .customLong("jwt-audience"), help: "Required token audience.") var jwtAudience: String?
     @Option(name: .customLong("api-keys-file"), help: "API key hashes: JSON {name: sha256hex} or name:sha256hex lines.") var apiKeysFile: String?
+    @Option(name: .customLong("install-to"), help: "Copy the gateway's install folder (bin/ and lib/) into this existing folder and exit.")
+    var installTo: String?
     @Argument(parsing: .postTerminator, help: "The stdio upstream command and its arguments.") var command: [String] = []
 
     static func main() async {
@@ -60,6 +65,13 @@ struct MCPGatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let installTo {
+            let installed = try GatewayInstall.run(destination: installTo)
+            let event: [String: Any] = ["event": "installed", "from": installed.source, "to": installTo, "entries": installed.files]
+            let line = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys, .withoutEscapingSlashes])
+            FileHandle.standardOutput.write(line + Data("\n".utf8))
+            return
+        }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let json = logFormat != "text"
         LoggingSystem.bootstrap { label in

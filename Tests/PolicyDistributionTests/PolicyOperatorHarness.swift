@@ -92,10 +92,18 @@ final class PolicyOperatorHarness: @unchecked Sendable {
     }
 
     /// Sets the spec of policy `name` (an update, as `kubectl apply` would).
+    /// The operator writes the policy's status meanwhile: on a conflict, read it again.
     func updatePolicy(_ name: String, _ spec: PolicyDocument) async throws {
-        var current = try await client.get(MCPPolicy.self, name: name, namespace: "default")
-        current.spec = spec
-        _ = try await client.update(current)
+        for attempt in 1...10 {
+            var current = try await client.get(MCPPolicy.self, name: name, namespace: "default")
+            current.spec = spec
+            do {
+                _ = try await client.update(current)
+                return
+            } catch let error as KubernetesError where error.isConflict && attempt < 10 {
+                continue
+            }
+        }
     }
 
     /// Waits until nothing was written for `quiet` and both queues are empty.

@@ -275,8 +275,7 @@ struct LocalServerReconciler: Reconciler {
     }
 
     private func create(_ desired: DesiredContainer) async throws {
-        var primary = EndpointSettings(aliases: desired.networks[desired.primaryNetwork])
-        primary.aliases = desired.networks[desired.primaryNetwork]
+        let primary = EndpointSettings(aliases: desired.networks[desired.primaryNetwork])
         let created: ContainerCreated
         do {
             created = try await docker.createContainer(name: desired.name, config: desired.config, hostConfig: desired.hostConfig,

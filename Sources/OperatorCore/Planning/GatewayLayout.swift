@@ -7,12 +7,18 @@ public enum GatewayLayout {
     public static let mcpPort = 8080
     /// The admin port: health probes and policy pushes (container port `admin`).
     public static let adminPort = 9090
-    /// The path of the gateway binary in the gateway image.
-    public static let imageBinary = "/mcp-gateway"
-    /// Where the init container copies the binary for stdio servers.
+    /// The gateway's install folder in the gateway image: `bin/mcp-gateway` and `lib/` with every
+    /// shared library and the dynamic loader, the binary's interpreter and RPATH pointing there,
+    /// so the folder runs in any image once it is mounted at this same path.
     public static let installDirectory = "/opt/mcp-gateway"
-    /// The copied binary.
-    public static let installedBinary = "/opt/mcp-gateway/mcp-gateway"
+    /// The gateway binary, in the gateway image and (mounted from the shared volume) in the
+    /// containers of stdio servers and plugins.
+    public static let binary = "/opt/mcp-gateway/bin/mcp-gateway"
+    /// Where the `install-gateway` init container mounts the shared volume it fills with
+    /// `mcp-gateway --install-to` (its own `installDirectory` stays where the image has it).
+    public static let installTarget = "/gateway-install"
+    /// The name of the shared volume holding the gateway's install folder.
+    public static let installVolume = "gateway-install"
     /// Where the admin token Secret is mounted.
     public static let adminTokenDirectory = "/var/run/mcp-gateway/admin"
     /// The admin token file.
@@ -31,6 +37,21 @@ public enum GatewayLayout {
     public static let apiKeysKey = "keys"
     /// The non-root user and group every container runs as (distroless `nonroot`).
     public static let userID: Int64 = 65532
+
+    /// The init container that copies the gateway's install folder from the gateway image into
+    /// the shared `installVolume`, for a server or plugin container that runs the gateway from it.
+    public static func installContainer(image: String, pullPolicy: ImagePullPolicy) -> Container {
+        Container(name: "install-gateway", image: image, imagePullPolicy: pullPolicy.rawValue,
+                  command: [binary, "--install-to", installTarget],
+                  volumeMounts: [VolumeMount(name: installVolume, mountPath: installTarget)],
+                  securityContext: containerSecurity)
+    }
+
+    /// The shared volume the init container fills (an emptyDir: it lives as long as the pod).
+    public static var installVolumeSource: Volume { Volume(name: installVolume, emptyDir: EmptyDirVolumeSource()) }
+
+    /// The read-only mount of the shared volume where the gateway expects its folder.
+    public static var installMount: VolumeMount { VolumeMount(name: installVolume, mountPath: installDirectory, readOnly: true) }
 
     /// The `restricted` Pod Security Standard settings of a container.
     public static var containerSecurity: SecurityContext {

@@ -26,14 +26,10 @@ extension PlanContext {
         var command = plugin.command
         var args = plugin.args
         if plugin.transport == .stdio {
-            volumes.append(Volume(name: "gateway-bin", emptyDir: EmptyDirVolumeSource()))
-            mounts.append(VolumeMount(name: "gateway-bin", mountPath: GatewayLayout.installDirectory, readOnly: true))
-            initContainers = [Container(
-                name: "install-gateway", image: gatewayImage,
-                command: ["cp", GatewayLayout.imageBinary, GatewayLayout.installedBinary],
-                volumeMounts: [VolumeMount(name: "gateway-bin", mountPath: GatewayLayout.installDirectory)],
-                securityContext: GatewayLayout.containerSecurity)]
-            command = [GatewayLayout.installedBinary, "--listen", "0.0.0.0:\(port)", "--"] + (plugin.command ?? []) + (plugin.args ?? [])
+            volumes.append(GatewayLayout.installVolumeSource)
+            mounts.append(GatewayLayout.installMount)
+            initContainers = [GatewayLayout.installContainer(image: gatewayImage, pullPolicy: options.gatewayImagePullPolicy)]
+            command = [GatewayLayout.binary, "--listen", "0.0.0.0:\(port)", "--"] + (plugin.command ?? []) + (plugin.args ?? [])
             args = nil
         }
         let container = Container(

@@ -3,7 +3,8 @@ import OperatorAPI
 
 extension PlanContext {
     /// The server Deployment: for stdio servers one container in which the gateway runs the
-    /// command (its binary copied in by the `install-gateway` init container); for HTTP servers
+    /// command (its install folder copied by the `install-gateway` init container
+    /// into a shared volume mounted at `GatewayLayout.installDirectory`); for HTTP servers
     /// the server container and a `gateway` container reaching it on localhost.
     func serverDeployment() -> Deployment {
         let selector = naming.selector(component: OperatorLabels.serverComponent)
@@ -27,18 +28,14 @@ extension PlanContext {
         var initContainers: [Container]?
         var containers: [Container]
         if spec.transport == .stdio {
-            volumes.append(Volume(name: "gateway-bin", emptyDir: EmptyDirVolumeSource()))
-            initContainers = [Container(
-                name: "install-gateway", image: gatewayImage,
-                command: ["cp", GatewayLayout.imageBinary, GatewayLayout.installedBinary],
-                volumeMounts: [VolumeMount(name: "gateway-bin", mountPath: GatewayLayout.installDirectory)],
-                securityContext: GatewayLayout.containerSecurity)]
-            let command = [GatewayLayout.installedBinary] + gatewayArguments(upstreamURL: nil)
+            volumes.append(GatewayLayout.installVolumeSource)
+            initContainers = [GatewayLayout.installContainer(image: gatewayImage, pullPolicy: options.gatewayImagePullPolicy)]
+            let command = [GatewayLayout.binary] + gatewayArguments(upstreamURL: nil)
                 + ["--"] + (spec.command ?? []) + (spec.args ?? [])
             containers = [Container(
                 name: "server", image: spec.image, command: command, ports: gatewayPorts, env: spec.env, envFrom: spec.envFrom,
                 resources: spec.resources,
-                volumeMounts: [VolumeMount(name: "gateway-bin", mountPath: GatewayLayout.installDirectory, readOnly: true)] + gatewayMounts,
+                volumeMounts: [GatewayLayout.installMount] + gatewayMounts,
                 livenessProbe: probes.liveness, readinessProbe: probes.readiness, securityContext: GatewayLayout.containerSecurity)]
         } else {
             let port = spec.port ?? 0
@@ -48,7 +45,8 @@ extension PlanContext {
                           ports: [ContainerPort(name: "upstream", containerPort: port, protocol: "TCP")],
                           env: spec.env, envFrom: spec.envFrom, resources: spec.resources,
                           volumeMounts: [Self.tmpMount], securityContext: GatewayLayout.containerSecurity),
-                Container(name: "gateway", image: gatewayImage, command: [GatewayLayout.imageBinary],
+                Container(name: "gateway", image: gatewayImage, imagePullPolicy: options.gatewayImagePullPolicy.rawValue,
+                          command: [GatewayLayout.binary],
                           args: gatewayArguments(upstreamURL: upstream), ports: gatewayPorts, resources: spec.gateway?.resources,
                           volumeMounts: gatewayMounts, livenessProbe: probes.liveness, readinessProbe: probes.readiness,
                           securityContext: GatewayLayout.containerSecurity),

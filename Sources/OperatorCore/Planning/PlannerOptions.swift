@@ -3,6 +3,8 @@
 public struct PlannerOptions: Sendable, Hashable {
     /// The gateway image used when a server does not name its own (`spec.gateway.image`).
     public var gatewayImage: String
+    /// When the kubelet pulls the gateway image, for every container that runs it.
+    public var gatewayImagePullPolicy: ImagePullPolicy
     /// The namespace the operator runs in: its pods alone may reach the gateways' admin port.
     public var operatorNamespace: String
     /// Labels that select the operator's pods (in `operatorNamespace`) for the admin-port
@@ -14,10 +16,12 @@ public struct PlannerOptions: Sendable, Hashable {
     public var clusterDomain: String
 
     /// Makes options; the defaults match the install manifests.
-    public init(gatewayImage: String = PlannerOptions.defaultGatewayImage, operatorNamespace: String = "mcp-operator-system",
+    public init(gatewayImage: String = PlannerOptions.defaultGatewayImage, gatewayImagePullPolicy: ImagePullPolicy = .ifNotPresent,
+                operatorNamespace: String = "mcp-operator-system",
                 operatorPodLabels: [String: String] = ["app.kubernetes.io/name": "mcp-operator"],
                 fieldManager: String = "mcp-operator", clusterDomain: String = "cluster.local") {
         self.gatewayImage = gatewayImage
+        self.gatewayImagePullPolicy = gatewayImagePullPolicy
         self.operatorNamespace = operatorNamespace
         self.operatorPodLabels = operatorPodLabels
         self.fieldManager = fieldManager
@@ -26,4 +30,14 @@ public struct PlannerOptions: Sendable, Hashable {
 
     /// The gateway image of this release.
     public static let defaultGatewayImage = "ghcr.io/mcp-operator/mcp-gateway:0.1.0"
+}
+
+/// A container's `imagePullPolicy`: when the kubelet pulls its image.
+public enum ImagePullPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Pull on every container start.
+    case always = "Always"
+    /// Pull only when the node lacks the image.
+    case ifNotPresent = "IfNotPresent"
+    /// Never pull; the image must be on the node already (preloaded or built there).
+    case never = "Never"
 }
