@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OperatorCore
 
 /// `mcp-operator`: reconciles MCPServer and MCPPolicy resources. A thin entry point: the work
 /// is in `OperatorApp`, which tests can build too.
@@ -24,6 +25,9 @@ struct MCPOperatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-concurrent-reconciles"), help: "Servers reconciled at once.") var maxConcurrentReconciles = 2
     @Option(name: .customLong("gateway-image"), help: "The gateway image for servers that name none.")
     var gatewayImage = "ghcr.io/mcp-operator/mcp-gateway:0.1.0"
+    @Option(name: .customLong("gateway-image-pull-policy"),
+            help: "The imagePullPolicy of every container that runs the gateway image: Always, IfNotPresent or Never.")
+    var gatewayImagePullPolicy = ImagePullPolicy.ifNotPresent.rawValue
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat: LogFormat = .json
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
@@ -32,6 +36,7 @@ struct MCPOperatorCommand: AsyncParsableCommand {
         guard OperatorOptions.level(logLevel) != nil else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
         _ = try BindAddress(parsing: metricsBindAddress, flag: "--metrics-bind-address")
         _ = try BindAddress(parsing: healthProbeBindAddress, flag: "--health-probe-bind-address")
+        _ = try OperatorOptions.pullPolicy(gatewayImagePullPolicy)
     }
 
     func run() async throws {
@@ -39,7 +44,8 @@ struct MCPOperatorCommand: AsyncParsableCommand {
             kubeconfig: kubeconfig, context: context, namespaces: namespaces, leaderElect: leaderElect,
             leaderElectionNamespace: leaderElectionNamespace, metricsBindAddress: metricsBindAddress,
             healthProbeBindAddress: healthProbeBindAddress, maxConcurrentReconciles: maxConcurrentReconciles,
-            gatewayImage: gatewayImage, logFormat: logFormat, logLevel: OperatorOptions.level(logLevel) ?? .info)
+            gatewayImage: gatewayImage, gatewayImagePullPolicy: (try? OperatorOptions.pullPolicy(gatewayImagePullPolicy)) ?? .ifNotPresent,
+            logFormat: logFormat, logLevel: OperatorOptions.level(logLevel) ?? .info)
         do {
             try await OperatorApp.run(options)
         } catch let error as OperatorStartupError {

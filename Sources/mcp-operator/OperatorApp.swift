@@ -52,7 +52,8 @@ enum OperatorApp {
         let manager = Manager(client: client, configuration: ManagerConfiguration(leaderElection: election), logger: logger)
         let settings = OperatorSettings(
             namespaces: options.namespaces, maxConcurrentReconciles: options.maxConcurrentReconciles,
-            planner: PlannerOptions(gatewayImage: options.gatewayImage, operatorNamespace: ownNamespace),
+            planner: PlannerOptions(gatewayImage: options.gatewayImage, gatewayImagePullPolicy: options.gatewayImagePullPolicy,
+                                    operatorNamespace: ownNamespace),
             reportingInstance: identity)
         let controller = MCPServerController(manager: manager, settings: settings, logger: logger)
         logger.info("starting", metadata: [

@@ -1,4 +1,5 @@
 import Logging
+import OperatorCore
 
 /// The format of log lines.
 enum LogFormat: String, Sendable, CaseIterable {
@@ -17,10 +18,21 @@ struct OperatorOptions: Sendable {
     var healthProbeBindAddress: String
     var maxConcurrentReconciles: Int
     var gatewayImage: String
+    var gatewayImagePullPolicy: ImagePullPolicy
     var logFormat: LogFormat
     var logLevel: Logger.Level
 
     static func level(_ text: String) -> Logger.Level? { Logger.Level(rawValue: text.lowercased()) }
+
+    /// The value of `--gateway-image-pull-policy`: one of the Kubernetes `imagePullPolicy` values,
+    /// spelled as Kubernetes spells them.
+    static func pullPolicy(_ text: String) throws(OperatorStartupError) -> ImagePullPolicy {
+        guard let policy = ImagePullPolicy(rawValue: text) else {
+            let allowed = ImagePullPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .invalidFlag("--gateway-image-pull-policy", "expected one of \(allowed), got \"\(text)\"")
+        }
+        return policy
+    }
 }
 
 /// A listen address given as `HOST:PORT` or `:PORT` (all interfaces); port 0 disables the listener.

@@ -38,11 +38,18 @@ import Testing
         let install = try #require(pod.initContainers?.first)
         #expect(install.name == "install-gateway")
         #expect(install.image == "example.com/mcp-gateway:1")
-        #expect(install.command == ["cp", "/mcp-gateway", "/opt/mcp-gateway/mcp-gateway"])
+        // The gateway image's own install folder is copied (no `cp`: the offline images have none)
+        // into the shared volume, mounted writable at /gateway-install in the init container only.
+        #expect(install.command == ["/opt/mcp-gateway/bin/mcp-gateway", "--install-to", "/gateway-install"])
+        #expect(install.imagePullPolicy == "IfNotPresent")
+        #expect(install.volumeMounts == [VolumeMount(name: "gateway-install", mountPath: "/gateway-install")])
         #expect(pod.containers.count == 1)
         let server = pod.containers[0]
         #expect(server.image == "example.com/files:1")
-        #expect(server.command == ["/opt/mcp-gateway/mcp-gateway", "--listen", "0.0.0.0:8080", "--admin-listen", "0.0.0.0:9090",
+        // The server's own image: the kubelet's default pull policy, not the gateway's.
+        #expect(server.imagePullPolicy == nil)
+        #expect(server.volumeMounts?.first == VolumeMount(name: "gateway-install", mountPath: "/opt/mcp-gateway", readOnly: true))
+        #expect(server.command == ["/opt/mcp-gateway/bin/mcp-gateway", "--listen", "0.0.0.0:8080", "--admin-listen", "0.0.0.0:9090",
                                    "--admin-token-file", "/var/run/mcp-gateway/admin/token",
                                    "--policy", "/etc/mcp-gateway/policy/policy.json", "--", "node", "server.js", "--root", "/data"])
         #expect(server.ports?.map(\.name) == ["mcp", "admin"])
@@ -50,7 +57,7 @@ import Testing
         #expect(server.readinessProbe?.httpGet?.path == "/readyz")
         #expect(server.livenessProbe?.httpGet?.path == "/healthz")
         #expect(server.readinessProbe?.httpGet?.port == "admin")
-        #expect(pod.volumes?.contains { $0.name == "gateway-bin" && $0.emptyDir != nil } == true)
+        #expect(pod.volumes?.contains { $0.name == "gateway-install" && $0.emptyDir != nil } == true)
         #expect(plan.deployment.spec?.replicas == 1)
     }
 
@@ -60,9 +67,64 @@ import Testing
         #expect(pod.initContainers == nil)
         #expect(pod.containers.map(\.name) == ["server", "gateway"])
         let gateway = pod.containers[1]
+        // The gateway container runs the binary from the gateway image's own install folder.
+        #expect(gateway.image == "example.com/mcp-gateway:1")
+        #expect(gateway.command == ["/opt/mcp-gateway/bin/mcp-gateway"])
+        #expect(gateway.imagePullPolicy == "IfNotPresent")
+        #expect(gateway.volumeMounts?.contains { $0.name == "gateway-install" } == false)
+        #expect(pod.volumes?.contains { $0.name == "gateway-install" } == false)
+        #expect(pod.containers[0].imagePullPolicy == nil)
         #expect(gateway.args?.contains("--upstream-url") == true)
         #expect(gateway.args?.contains("http://127.0.0.1:3000/mcp") == true)
         #expect(pod.containers[0].command == nil)
+    }
+
+    @Test func stdioPluginRunsTheGatewayInstalledFromTheGatewayImage() throws {
+        var plugin = Fixtures.plugin
+        plugin.transport = .stdio
+        plugin.command = ["python3", "search.py"]
+        plugin.args = ["--index", "/data"]
+        let plan = try plan(Fixtures.stdioServer(plugins: [plugin]))
+        let pod = try #require(plan.pluginDeployments.first?.spec?.template.spec)
+        let install = try #require(pod.initContainers?.first)
+        #expect(pod.initContainers?.count == 1)
+        #expect(install.name == "install-gateway")
+        #expect(install.image == "example.com/mcp-gateway:1")
+        #expect(install.command == ["/opt/mcp-gateway/bin/mcp-gateway", "--install-to", "/gateway-install"])
+        #expect(install.volumeMounts == [VolumeMount(name: "gateway-install", mountPath: "/gateway-install")])
+        let container = try #require(pod.containers.first)
+        #expect(container.image == "example.com/search:2")
+        #expect(container.command == ["/opt/mcp-gateway/bin/mcp-gateway", "--listen", "0.0.0.0:8080", "--",
+                                      "python3", "search.py", "--index", "/data"])
+        #expect(container.args == nil)
+        #expect(container.volumeMounts?.contains(VolumeMount(name: "gateway-install", mountPath: "/opt/mcp-gateway", readOnly: true)) == true)
+        #expect(pod.volumes?.contains { $0.name == "gateway-install" && $0.emptyDir != nil } == true)
+    }
+
+    @Test func gatewayImagePullPolicyReachesEveryContainerOfTheGatewayImageOnly() throws {
+        var options = Fixtures.options
+        options.gatewayImagePullPolicy = .always
+        var plugin = Fixtures.plugin
+        plugin.transport = .stdio
+        plugin.command = ["search"]
+        let stdio = try ServerPlan(server: Fixtures.stdioServer(plugins: [plugin, Fixtures.plugin]), policy: nil, adminToken: "t", options: options)
+        let http = try ServerPlan(server: Fixtures.httpServer(), policy: nil, adminToken: "t", options: options)
+        var gatewayContainers: [Container] = []
+        var otherContainers: [Container] = []
+        for deployment in [stdio.deployment, http.deployment] + stdio.pluginDeployments {
+            for container in allContainers(deployment) {
+                if container.image == "example.com/mcp-gateway:1" { gatewayContainers.append(container) } else { otherContainers.append(container) }
+            }
+        }
+        // install-gateway of the server and of the stdio plugin, and the HTTP server's gateway.
+        #expect(gatewayContainers.map(\.name).sorted() == ["gateway", "install-gateway", "install-gateway"])
+        #expect(gatewayContainers.allSatisfy { $0.imagePullPolicy == "Always" })
+        #expect(!otherContainers.isEmpty)
+        #expect(otherContainers.allSatisfy { $0.imagePullPolicy == nil })
+        options.gatewayImagePullPolicy = .never
+        let never = try ServerPlan(server: Fixtures.httpServer(), policy: nil, adminToken: "t", options: options)
+        #expect(never.deployment.spec?.template.spec?.containers.last?.imagePullPolicy == "Never")
+        #expect(ImagePullPolicy.allCases.map(\.rawValue) == ["Always", "IfNotPresent", "Never"])
     }
 
     @Test func stdioWithoutCommandAndPortClashesAreRefused() throws {

@@ -31,11 +31,31 @@ public final class StdioTransport: UpstreamTransport {
         state.withLockedValue { $0.process?.isRunning == true ? $0.process?.processIdentifier : nil }
     }
 
+    /// The search path used when neither the given environment nor the gateway's has `PATH`.
+    static let defaultSearchPath = "/usr/local/bin:/usr/bin:/bin"
+
+    /// The file to run for `command`: the command itself when it names a path (contains `/`), else
+    /// the first executable file of that name on `searchPath`. Resolved here rather than through
+    /// `/usr/bin/env`, which FROM-scratch and distroless images do not have.
+    static func resolveExecutable(_ command: String, searchPath: String,
+                                  isExecutable: (String) -> Bool = { FileManager.default.isExecutableFile(atPath: $0) }) -> String? {
+        if command.contains("/") { return isExecutable(command) ? command : nil }
+        for directory in searchPath.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = directory.hasSuffix("/") ? "\(directory)\(command)" : "\(directory)/\(command)"
+            if isExecutable(candidate) { return candidate }
+        }
+        return nil
+    }
+
     public func start() async throws -> AsyncStream<JSONRPCMessage> {
         guard let executable = command.first else { throw UpstreamError.launchFailed("no command given") }
+        let searchPath = (environment ?? ProcessInfo.processInfo.environment)["PATH"] ?? Self.defaultSearchPath
+        guard let resolved = Self.resolveExecutable(executable, searchPath: searchPath) else {
+            throw UpstreamError.launchFailed("\(executable): not found on PATH (\(searchPath)) or not executable")
+        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + command.dropFirst()
+        process.executableURL = URL(fileURLWithPath: resolved)
+        process.arguments = Array(command.dropFirst())
         if let environment { process.environment = environment }
         let input = Pipe()
         let output = Pipe()
