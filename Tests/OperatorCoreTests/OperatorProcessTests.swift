@@ -62,6 +62,7 @@ import TestSupport
             (["--max-concurrent-reconciles", "0"], "--max-concurrent-reconciles"),
             (["--metrics-bind-address", "localhost"], "--metrics-bind-address"),
             (["--log-format", "xml"], "--log-format"),
+            (["--gateway-image-pull-policy", "ifnotpresent"], "--gateway-image-pull-policy: expected one of Always, IfNotPresent, Never, got \"ifnotpresent\""),
             (["--kubeconfig", "/nonexistent/kubeconfig"], "cannot load the Kubernetes client configuration"),
         ]
         for (arguments, expected) in cases {
@@ -75,7 +76,8 @@ import TestSupport
         }
         let help = try await runCommandAsync(executable, ["--help"])
         for flag in ["--kubeconfig", "--context", "--namespace", "--leader-elect", "--metrics-bind-address",
-                     "--health-probe-bind-address", "--max-concurrent-reconciles", "--log-format", "--log-level"] {
+                     "--health-probe-bind-address", "--max-concurrent-reconciles", "--log-format", "--log-level",
+                     "--gateway-image-pull-policy"] {
             #expect(help.contains(flag), "--help does not mention \(flag)")
         }
     }

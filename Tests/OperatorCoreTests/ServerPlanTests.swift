@@ -106,7 +106,8 @@ import Testing
         options.gatewayImagePullPolicy = .always
         var plugin = Fixtures.plugin
         plugin.transport = .stdio
-        plugin.command = ["search"]
+        plugin.name = "grep"
+        plugin.command = ["grep-mcp"]
         let stdio = try ServerPlan(server: Fixtures.stdioServer(plugins: [plugin, Fixtures.plugin]), policy: nil, adminToken: "t", options: options)
         let http = try ServerPlan(server: Fixtures.httpServer(), policy: nil, adminToken: "t", options: options)
         var gatewayContainers: [Container] = []

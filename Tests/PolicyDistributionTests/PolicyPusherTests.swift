@@ -38,6 +38,26 @@ import Testing
         #expect(again == status)
     }
 
+    @Test func aDryRunReleaseIsAcknowledgedInItsSlotAndStaysCurrentOnVerification() async throws {
+        let fleet = try GatewayFleet()
+        defer { fleet.stopAll() }
+        try await fleet.start(2)
+        let pusher = PolicyPusher(configuration: Self.fast, logger: quietLogger)
+        var shadow = GatewayFleet.denyAll
+        shadow.dryRun = true
+        let release = PolicyRelease(shadow)
+        let status = await pusher.distribute(release, to: fleet.targets, group: "g")
+        #expect(status.isComplete, "\(status.replicas.map(\.lastError))")
+        #expect(status.replicas.allSatisfy { $0.ackedVersion == release.version })
+        let sent = await pusher.pushesSent
+        let runner = Task { await pusher.run() }
+        try await Task.sleep(for: .milliseconds(700))  // two verifications pass
+        runner.cancel()
+        #expect(await pusher.pushesSent == sent, "a gateway holding the dry run is not pushed to again")
+        #expect(await pusher.status(of: "g")?.isComplete == true)
+        for index in 0..<2 { #expect(try await fleet.echoAllowed(index), "a dry run does not enforce") }
+    }
+
     @Test func aRejectedVersionIsRecordedAndNeverSentAgainWhileTheOthersGoOn() async throws {
         let fleet = try GatewayFleet()
         defer { fleet.stopAll() }

@@ -18,10 +18,10 @@ struct PolicyAdminClient: Sendable {
         let json = Self.object(response.body)
         switch response.status {
         case 200:
-            guard let version = json?["version"] as? String, let sha256 = json?["sha256"] as? String else {
+            guard let slot = Self.reportedSlot(json, expecting: release.version) else {
                 return .failed("\(target.adminURL) answered 200 without a version and sha256")
             }
-            return .acknowledged(version: version, sha256: sha256, appliedAt: Self.date(json?["appliedAt"]))
+            return .acknowledged(version: slot.version, sha256: slot.sha256, appliedAt: slot.appliedAt)
         case 422:
             let field = json?["field"] as? String ?? ""
             let reason = json?["reason"] as? String ?? String(decoding: response.body.prefix(512), as: UTF8.self)
@@ -32,7 +32,7 @@ struct PolicyAdminClient: Sendable {
     }
 
     /// Asks `target` what it enforces.
-    func verify(_ target: PolicyPushTarget) async -> VerificationOutcome {
+    func verify(_ target: PolicyPushTarget, expecting expected: String? = nil) async -> VerificationOutcome {
         let response: HTTPResponse
         do {
             response = try await transport.send(request("GET", target, body: nil))
@@ -41,11 +41,10 @@ struct PolicyAdminClient: Sendable {
         }
         switch response.status {
         case 200:
-            let json = Self.object(response.body)
-            guard let version = json?["version"] as? String, let sha256 = json?["sha256"] as? String else {
+            guard let slot = Self.reportedSlot(Self.object(response.body), expecting: expected) else {
                 return .failed("\(target.adminURL) answered 200 without a version and sha256")
             }
-            return .enforcing(version: version, sha256: sha256, appliedAt: Self.date(json?["appliedAt"]))
+            return .enforcing(version: slot.version, sha256: slot.sha256, appliedAt: slot.appliedAt)
         case 404:
             return .noPolicy
         default:
@@ -64,6 +63,20 @@ struct PolicyAdminClient: Sendable {
         if response.status == 401 { return "\(target.adminURL) refused the admin token (401)" }
         let text = String(decoding: response.body.prefix(256), as: UTF8.self)
         return "\(target.adminURL) answered \(response.status): \(text)"
+    }
+
+    /// The policy a gateway's answer reports for the version expected: a gateway holds an enforced
+    /// policy and, beside it, possibly a dry-run one (`"dryRun": {version, sha256, appliedAt}`); a
+    /// dry-run document pushed lands in that slot, so its ack is read there. Otherwise the enforced
+    /// (top-level) policy. Nil when the answer names no version and sha256.
+    static func reportedSlot(_ json: [String: Any]?, expecting expected: String?)
+        -> (version: String, sha256: String, appliedAt: Date?)? {
+        if let expected, let dryRun = json?["dryRun"] as? [String: Any], dryRun["version"] as? String == expected,
+           let sha256 = dryRun["sha256"] as? String {
+            return (expected, sha256, date(dryRun["appliedAt"]))
+        }
+        guard let version = json?["version"] as? String, let sha256 = json?["sha256"] as? String else { return nil }
+        return (version, sha256, date(json?["appliedAt"]))
     }
 
     private static func object(_ body: Data) -> [String: Any]? {

@@ -117,8 +117,9 @@ public actor PolicyPusher {
         let before = state.status(group: group)
         let targets = state.idleTargets()
         let client = self.client
+        let expected = state.release?.version
         await withTaskGroup(of: (PolicyPushTarget, VerificationOutcome).self) { tasks in
-            for target in targets { tasks.addTask { (target, await client.verify(target)) } }
+            for target in targets { tasks.addTask { (target, await client.verify(target, expecting: expected)) } }
             for await (target, outcome) in tasks {
                 groups[group]?.record(outcome, of: target, now: .now, wallNow: Date(), backoff: configuration.backoff)
             }
