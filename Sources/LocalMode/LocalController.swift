@@ -30,6 +30,7 @@ public final class LocalController: Sendable {
     private let controller: Controller
     private let reconciler: LocalServerReconciler
     private let runtime: LocalRuntime
+    private let requeues: RequeueTimers
 
     /// A controller for `store`'s servers on `docker`'s engine.
     public init(store: LocalStateStore, docker: DockerClient, options: LocalControllerOptions = LocalControllerOptions(),
@@ -49,7 +50,9 @@ public final class LocalController: Sendable {
                                                                             acceptCompression: false))
         reconciler = LocalServerReconciler(store: store, docker: docker, options: options, pusher: pusher, runtime: runtime,
                                            tokens: tokens, probe: probe, logger: logger)
-        controller = Controller(name: "local-mcpserver", reconciler: reconciler,
+        let requeues = RequeueTimers { key in queueBox.withLock { $0 }?.add(key) }
+        self.requeues = requeues
+        controller = Controller(name: "local-mcpserver", reconciler: TimedRequeueReconciler(inner: reconciler, timers: requeues),
                                 configuration: ControllerConfiguration(
                                     workers: options.workers,
                                     rateLimiter: .init(baseDelay: .milliseconds(200), maxDelay: .seconds(60)),
@@ -75,6 +78,7 @@ public final class LocalController: Sendable {
             await group.next()
             group.cancelAll()
         }
+        requeues.cancelAll()
         logger.info("local controller stopped")
     }
 
@@ -128,6 +132,7 @@ public final class LocalController: Sendable {
                     let servers = try store.list(.server, namespace: nil)
                     let policies = try store.list(.policy, namespace: nil)
                     for key in tracker.changes(servers: servers, policies: policies) { controller.queue.add(key) }
+                    try writePolicyStatuses(policies: policies, servers: servers)
                 }
             } catch {
                 logger.warning("could not read the store: \(error)")
@@ -136,6 +141,22 @@ public final class LocalController: Sendable {
                 try await Task.sleep(for: options.pollInterval)
             } catch {
                 return
+            }
+        }
+    }
+
+    /// Writes the status of every policy (no write when it is unchanged). Run after each change
+    /// of the store: acks, server statuses and policies all move its counter.
+    private func writePolicyStatuses(policies: [StoredObject], servers: [StoredObject]) throws {
+        guard !policies.isEmpty else { return }
+        let documents = try LocalPolicyStatus.documents(policies: policies, servers: servers, now: Date()) { namespace, name in
+            try store.policyAcks(namespace: namespace, server: name)
+        }
+        for (object, status) in documents where status != object.status {
+            do {
+                _ = try store.writeStatus(.policy, namespace: object.namespace, name: object.name, status: status)
+            } catch LocalStoreError.notFound {
+                continue  // removed meanwhile
             }
         }
     }

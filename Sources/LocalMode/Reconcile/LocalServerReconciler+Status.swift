@@ -15,8 +15,7 @@ extension LocalServerReconciler {
                      token: String? = nil) async throws -> Bool {
         let namespace = server.metadata.namespace ?? "default"
         let name = server.metadata.name ?? ""
-        let spec = server.spec.withDefaults()
-        let desiredReplicas = spec.replicas ?? spec.autoscaling?.minReplicas ?? 1
+        let desiredReplicas = Self.desiredReplicas(server)
         var gateways: [GatewayObservation] = []
         var adminPorts: [String: Int] = [:]
         var plugins: [LocalPluginStatus] = []

@@ -114,8 +114,8 @@ struct LocalServerReconciler: Reconciler {
                   let port = container.labels?[LocalLabels.clientPort].flatMap(Int.init) else { continue }
             ports[replica] = port
         }
+        let replicas = Self.desiredReplicas(server)
         let spec = server.spec.withDefaults()
-        let replicas = spec.replicas ?? spec.autoscaling?.minReplicas ?? 1
         let previous = server.status?.endpoint.flatMap(URLComponents.init(string:))?.port
         for replica in 0..<max(0, replicas) where ports[replica] == nil {
             if let base = spec.gateway?.port {
@@ -127,6 +127,12 @@ struct LocalServerReconciler: Reconciler {
             }
         }
         return ports
+    }
+
+    /// The gateway replicas a server wants: `replicas`, else the autoscaler's minimum, else one.
+    static func desiredReplicas(_ server: MCPServer) -> Int {
+        let spec = server.spec.withDefaults()
+        return spec.replicas ?? spec.autoscaling?.minReplicas ?? 1
     }
 
     func ownerFilters(namespace: String, name: String) -> DockerFilters {
