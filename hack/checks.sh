@@ -135,9 +135,16 @@ done
 log "checks: the Dockerfile (stages named, base images pinned by tag, non-root, static Swift runtime, OCI labels)"
 check "Dockerfile" python3 "$checks/dockerfile.py" Dockerfile --dockerignore .dockerignore \
   --gateway-layout Sources/OperatorCore/Planning/GatewayLayout.swift
-sed 's#/mcp-gateway$#/usr/bin/mcp-gateway#' Dockerfile >"$work/moved-gateway.Dockerfile"
-expect_failure "a gateway image with the binary elsewhere" "must hold the binary at" \
-  python3 "$checks/dockerfile.py" "$work/moved-gateway.Dockerfile" --context . --gateway-layout Sources/OperatorCore/Planning/GatewayLayout.swift
+layout=Sources/OperatorCore/Planning/GatewayLayout.swift
+sed 's#^COPY --from=build /opt/mcp-gateway /opt/mcp-gateway$#COPY --from=build /opt/mcp-gateway /usr/local/mcp-gateway#' Dockerfile >"$work/moved-gateway.Dockerfile"
+expect_failure "a gateway image with its install folder elsewhere" "must hold the gateway's install folder at /opt/mcp-gateway" \
+  python3 "$checks/dockerfile.py" "$work/moved-gateway.Dockerfile" --context . --gateway-layout "$layout"
+sed 's#^ENTRYPOINT \["/opt/mcp-gateway/bin/mcp-gateway"\]#ENTRYPOINT ["/mcp-gateway"]#' Dockerfile >"$work/old-entrypoint.Dockerfile"
+expect_failure "a gateway image running a binary outside its install folder" "ENTRYPOINT must run /opt/mcp-gateway/bin/mcp-gateway" \
+  python3 "$checks/dockerfile.py" "$work/old-entrypoint.Dockerfile" --context . --gateway-layout "$layout"
+sed '/patchelf --set-interpreter/d' Dockerfile >"$work/unpatched-gateway.Dockerfile"
+expect_failure "a gateway whose interpreter is not in its install folder" "point the binary's interpreter at the loader in /opt/mcp-gateway/lib" \
+  python3 "$checks/dockerfile.py" "$work/unpatched-gateway.Dockerfile" --context . --gateway-layout "$layout"
 # Package.resolved is not in the repository (git ignores it; a fresh clone lacks it until a build).
 sed 's#^COPY Package.swift ./#COPY Package.swift Package.resolved ./#' Dockerfile >"$work/ignored-source.Dockerfile"
 expect_failure "a Dockerfile copying a file a clone lacks" "COPY Package.resolved: " \

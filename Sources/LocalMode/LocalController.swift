@@ -123,16 +123,16 @@ public final class LocalController: Sendable {
     /// Polls the store's change counter and enqueues what changed.
     private func pollStore() async {
         var tracker = StoreChangeTracker()
-        var lastCounter: Int64 = -1
         while !Task.isCancelled {
             do {
                 let counter = try store.changeCounter()
-                if counter != lastCounter {
-                    lastCounter = counter
+                if tracker.needsListing(counter: counter) {
                     let servers = try store.list(.server, namespace: nil)
                     let policies = try store.list(.policy, namespace: nil)
                     for key in tracker.changes(servers: servers, policies: policies) { controller.queue.add(key) }
                     try writePolicyStatuses(policies: policies, servers: servers)
+                    // Only now: a listing or write that failed is done again at the next poll.
+                    tracker.handled(counter: counter)
                 }
             } catch {
                 logger.warning("could not read the store: \(error)")
@@ -155,7 +155,7 @@ public final class LocalController: Sendable {
         for (object, status) in documents where status != object.status {
             do {
                 _ = try store.writeStatus(.policy, namespace: object.namespace, name: object.name, status: status)
-            } catch LocalStoreError.notFound {
+            } catch let error as LocalStoreError where error.isNotFound {
                 continue  // removed meanwhile
             }
         }

@@ -83,10 +83,18 @@ enum GatewayInstall {
         guard stat(source, &sourceInfo) == 0, sourceInfo.st_mode & S_IFMT == S_IFDIR else {
             throw Failure(description: "--install-to: the gateway's install folder \(source) cannot be read: \(String(cString: strerror(errno)))")
         }
-        guard sourceInfo.st_dev != info.st_dev || sourceInfo.st_ino != info.st_ino else {
-            throw Failure(description: "--install-to \(destination): that is the gateway's own install folder")
+        let resolvedSource = resolved(source), resolvedDestination = resolved(destination)
+        guard resolvedDestination != resolvedSource, !resolvedDestination.hasPrefix(resolvedSource + "/") else {
+            throw Failure(description: "--install-to \(destination): that is inside the gateway's own install folder \(source)")
         }
         return try copyContents(of: source, into: destination)
+    }
+
+    /// `path` with every symlink resolved, or as given when it cannot be.
+    private static func resolved(_ path: String) -> String {
+        guard let pointer = realpath(path, nil) else { return path }
+        defer { free(pointer) }
+        return String(cString: pointer)
     }
 
     private static func copyContents(of source: String, into destination: String) throws -> Int {

@@ -73,6 +73,7 @@ def scenario_default(objects: list[Document]) -> None:
     name = "default values"
     args = check_common(objects, name, 2)
     expect("--gateway-image=ghcr.io/mcp-operator/mcp-gateway:0.1.0" in args, name, f"default gateway image missing from {args}")
+    expect("--gateway-image-pull-policy=IfNotPresent" in args, name, f"default gateway image pull policy missing from {args}")
     expect(not any(a.startswith("--namespace") for a in args), name, "no --namespace flag by default")
     expect(len(find(objects, "ClusterRole")) == 1 and len(find(objects, "ClusterRoleBinding")) == 1, name,
            "a ClusterRole and a ClusterRoleBinding by default")
@@ -95,7 +96,7 @@ def scenario_single(objects: list[Document]) -> None:
     name = "one replica, every option on"
     args = check_common(objects, name, 1)
     for flag in ("--log-level=debug", "--log-format=text", "--max-concurrent-reconciles=4",
-                 "--gateway-image=registry.example.com/mcp/gateway:1.2.3", "--metrics-bind-address=:9443", "--health-probe-bind-address=:9444"):
+                 "--gateway-image=registry.example.com/mcp/gateway:1.2.3", "--gateway-image-pull-policy=Never", "--metrics-bind-address=:9443", "--health-probe-bind-address=:9444"):
         expect(flag in args, name, f"{flag} missing from {args}")
     expect(not find(objects, "Role"), name, "no leader-election Role with one replica")
     monitors = find(objects, "ServiceMonitor")
@@ -125,7 +126,7 @@ SCENARIOS: list[tuple[str, dict, Callable[[list[Document]], None]]] = [
     ("namespaced", {"watchNamespaces": ["team-a", "team-b"]}, scenario_namespaced),
     ("single", {
         "replicaCount": 1, "logLevel": "debug", "logFormat": "text", "maxConcurrentReconciles": 4,
-        "gateway": {"image": {"repository": "registry.example.com/mcp/gateway", "tag": "1.2.3"}},
+        "gateway": {"image": {"repository": "registry.example.com/mcp/gateway", "tag": "1.2.3", "pullPolicy": "Never"}},
         "metrics": {"port": 9443, "serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}}},
         "healthProbe": {"port": 9444},
         "dashboard": {"enabled": True}, "imagePullSecrets": ["registry-credentials"],

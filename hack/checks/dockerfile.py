@@ -3,8 +3,10 @@
 written out in the FROM line; each final image runs as a non-root user; the build stage links
 the Swift runtime statically and builds the three programs; the runtime stage installs libcurl,
 SQLite and CA certificates; OCI labels present; what COPY takes from the build context is in
-the repository (present, not ignored by git); the gateway image holds the gateway binary where
-the operator's pods run it from (GatewayLayout.imageBinary). A .dockerignore keeps .build out.
+the repository (present, not ignored by git); the gateway image holds the gateway's install folder
+where the operator's pods run and copy it from (GatewayLayout.installDirectory and .binary), laid
+out to run in any image: every `ldd` library and the loader in its lib/, the binary's interpreter
+and RPATH patched (patchelf) to point there. A .dockerignore keeps .build out.
 
 Usage: dockerfile.py DOCKERFILE [--dockerignore FILE] [--gateway-layout GatewayLayout.swift] [--context DIR]"""
 
@@ -129,19 +131,48 @@ def user(stage: Stage) -> str | None:
     return None
 
 
-def check_gateway_path(path: Path, stages: list[Stage], layout: Path) -> str:
-    match = re.search(r'imageBinary\s*=\s*"([^"]+)"', layout.read_text())
+def layout_value(layout: Path, name: str) -> str:
+    match = re.search(rf'static let {name}\s*=\s*"([^"]+)"', layout.read_text())
     if not match:
-        raise DockerfileError(f"{layout}: no `imageBinary = \"...\"` found")
-    binary = match.group(1)
+        raise DockerfileError(f"{layout}: no `static let {name} = \"...\"` found")
+    return match.group(1)
+
+
+def check_gateway_path(path: Path, stages: list[Stage], layout: Path) -> str:
+    folder = layout_value(layout, "installDirectory")
+    binary = layout_value(layout, "binary")
+    if binary != f"{folder}/bin/mcp-gateway":
+        raise DockerfileError(f"{layout}: binary {binary} is not {folder}/bin/mcp-gateway (installDirectory/bin)")
     gateway = next((s for s in stages if s.name == "gateway"), None)
     if gateway is None:
         raise DockerfileError(f"{path}: no stage named 'gateway' (the gateway image)")
     copies = [i for i in gateway.instructions if i.keyword == "COPY" and "mcp-gateway" in i.arguments]
-    if not any(i.arguments.split()[-1] == binary for i in copies):
-        raise DockerfileError(f"{path}:{gateway.line}: the gateway image must hold the binary at {binary} "
-                              f"(GatewayLayout.imageBinary in {layout}), where the operator's pods run and copy it from")
-    return f"gateway binary at {binary}, as {layout.name} says"
+    folder_copy = next((i for i in copies if i.arguments.split()[-1].rstrip("/") == folder), None)
+    if folder_copy is None:
+        raise DockerfileError(f"{path}:{gateway.line}: the gateway image must hold the gateway's install folder at {folder} "
+                              f"(GatewayLayout.installDirectory in {layout}), where the operator's pods run and copy it from")
+    entrypoints = [i.arguments for s in gateway.lineage() for i in s.instructions if i.keyword == "ENTRYPOINT"]
+    if not entrypoints or binary not in entrypoints[0]:
+        raise DockerfileError(f"{path}:{gateway.line}: the gateway image's ENTRYPOINT must run {binary} (GatewayLayout.binary)")
+    source = re.search(r"--from=(\S+)", folder_copy.arguments)
+    producer = next((s for s in stages if source and s.name == source.group(1)), None)
+    if producer is None:
+        raise DockerfileError(f"{path}:{folder_copy.line}: COPY {folder_copy.arguments}: the folder must come --from a build stage")
+    script = " ".join(i.arguments for s in producer.lineage() for i in s.instructions if i.keyword == "RUN")
+    # Shell variables set to literal paths in the script (`opt=/opt/mcp-gateway`) read as their values.
+    for name, value in re.findall(r'\b([A-Za-z_]\w*)="?(/[^\s"]*)"?', script):
+        script = script.replace("${" + name + "}", value).replace("$" + name, value)
+    script = script.replace('"', "")
+    needs = {
+        "ldd": "copy every library `ldd` lists into lib/",
+        "patchelf --set-interpreter " + folder + "/lib/": f"point the binary's interpreter at the loader in {folder}/lib",
+        "--set-rpath " + folder + "/lib": f"point the binary's RPATH at {folder}/lib",
+    }
+    for needle, why in needs.items():
+        if needle not in script:
+            raise DockerfileError(f"{path}:{producer.line}: stage {producer.name!r} does not {why} (no `{needle}`), "
+                                  f"so the gateway's folder would not run in a server's image")
+    return f"gateway install folder at {folder}, entrypoint {binary}, libraries and loader patched in, as {layout.name} says"
 
 
 def check_context_sources(path: Path, stages: list[Stage], context: Path) -> None:

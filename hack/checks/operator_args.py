@@ -1,5 +1,5 @@
 """Runs the real mcp-operator binary with the arguments each rendered Deployment gives it, and
-with every log level and format values.schema.json allows: each run must get past argument
+with every log level, log format and gateway image pull policy values.schema.json allows: each run must get past argument
 parsing and validation to loading the (missing) kubeconfig, so a flag the operator does not
 know, or a value it refuses, fails here instead of crash-looping in a cluster.
 
@@ -57,7 +57,9 @@ def main() -> int:
                 run(options.binary, [f"--log-level={level}"], f"{options.schema}: logLevel {level!r}")
             for log_format in schema["logFormat"]["enum"]:
                 run(options.binary, [f"--log-format={log_format}"], f"{options.schema}: logFormat {log_format!r}")
-            print(f"  mcp-operator accepts every logLevel and logFormat of {options.schema}")
+            for policy in schema["gateway"]["properties"]["image"]["properties"]["pullPolicy"]["enum"]:
+                run(options.binary, [f"--gateway-image-pull-policy={policy}"], f"{options.schema}: gateway.image.pullPolicy {policy!r}")
+            print(f"  mcp-operator accepts every logLevel, logFormat and gateway.image.pullPolicy of {options.schema}")
         print(f"  mcp-operator accepts the arguments of {count} operator Deployments")
     except CheckFailure as failure:
         print(f"failed: {failure}", file=sys.stderr)

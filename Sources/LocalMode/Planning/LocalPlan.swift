@@ -14,6 +14,16 @@ public struct LocalPlan: Sendable, Hashable {
     public var containers: [DesiredContainer]
     /// The labels that select every object of this server.
     public var ownerLabels: [String: String]
+    /// Who owns a Docker object with these labels, when it is not this server (nil when it is):
+    /// another server or local instance, or something not made by the local controller.
+    public func foreignOwner(_ labels: [String: String]?) -> String? {
+        let labels = labels ?? [:]
+        if ownerLabels.allSatisfy({ labels[$0.key] == $0.value }) { return nil }
+        guard labels[LocalLabels.managedBy] == LocalLabels.managerName else { return "an object not made by the local controller" }
+        let server = "\(labels[LocalLabels.namespace] ?? "?")/\(labels[LocalLabels.server] ?? "?")"
+        return "MCPServer \(server) of local instance \"\(labels[LocalLabels.instance] ?? "")\""
+    }
+
     /// The path under which the config volume is mounted in gateway containers.
     public var configDirectory: String
     /// The gateway binary volume, populated from the gateway image.
@@ -110,6 +120,12 @@ public struct LocalPlanError: Error, Sendable, Hashable, CustomStringConvertible
         let list = images.sorted().joined(separator: ", ")
         return LocalPlanError(reason: "ImageNotFound", message: "image \(list) not found on the Docker engine; build the project's images with `bash hack/images.sh` (or `docker pull` / `docker load` the others)",
                               missingImages: images.sorted())
+    }
+
+    /// A Docker object name the plan needs is taken by an object this server does not own.
+    public static func nameInUse(_ what: String, _ name: String, owner: String) -> LocalPlanError {
+        LocalPlanError(reason: "NameInUse", message: "the \(what) name \(name) is taken by \(owner); it is left alone. Remove it, or run "
+                       + "this local instance with another name prefix (MCP_LOCAL_NAME_PREFIX, or `mcpctl controller run --name-prefix`)")
     }
 
     /// A field local mode cannot honour.

@@ -43,6 +43,9 @@ struct LocalServerReconciler: Reconciler {
         server.metadata.namespace = namespace
         server.metadata.name = name
         server.metadata.generation = stored.generation
+        if server.status?.observedGeneration != stored.generation {
+            logger.info("reconciling generation \(stored.generation)", metadata: ["mcpserver": "\(key)"])
+        }
 
         let policies = try store.list(.policy, namespace: namespace).filter { !$0.deletionRequested }.compactMap { try? $0.policy() }
         let document: PolicyDocument
@@ -77,6 +80,9 @@ struct LocalServerReconciler: Reconciler {
             let failure = LocalPlanError(reason: MCPServerReason.applyFailed, message: error.description)
             try await writeStatus(server, failure: failure, plan: plan, policy: release)
             throw error
+        } catch let failure as LocalPlanError {
+            try await writeStatus(server, failure: failure, plan: plan, policy: release)
+            return .requeueAfter(options.resyncInterval)
         }
         let ready = try await writeStatus(server, failure: nil, plan: plan, policy: release, token: token)
         if !ready { retryAfter = min(retryAfter ?? options.progressInterval, options.progressInterval) }
@@ -161,13 +167,25 @@ struct LocalServerReconciler: Reconciler {
             do {
                 try await docker.createNetwork(network.request)
             } catch let error as DockerError where error.isConflict {
-                continue  // made meanwhile
+                // Made meanwhile, or another instance's network of the same name.
+                let other = try await docker.inspectNetwork(network.name)
+                if let owner = plan.foreignOwner(other.labels) { throw LocalPlanError.nameInUse("network", network.name, owner: owner) }
             }
         }
     }
 
     private func ensureVolumes(_ plan: LocalPlan, key: String, token: String, release: PolicyRelease) async throws {
         let existing = Set(try await docker.listVolumes(filters: .labels(plan.ownerLabels)).map(\.name))
+        // A missing volume is created by the helper's mount, unless the name is taken by a
+        // volume of another owner, which would be used (and overwritten) instead.
+        for volume in plan.volumes where !existing.contains(volume.name) {
+            do {
+                let other = try await docker.inspectVolume(volume.name)
+                if let owner = plan.foreignOwner(other.labels) { throw LocalPlanError.nameInUse("volume", volume.name, owner: owner) }
+            } catch let error as DockerError where error.isNotFound {
+                continue
+            }
+        }
         let gatewayVolume = plan.gatewayVolume
         if !existing.contains(gatewayVolume.name) {
             // A container of the gateway image with the (new, empty) volume mounted where the
@@ -229,7 +247,7 @@ struct LocalServerReconciler: Reconciler {
         for desired in plan.containers {
             guard let summary = byName[desired.name] else {
                 let known = runtime.withRestarts { $0.records[desired.name] != nil }
-                try await create(desired)
+                try await create(desired, plan)
                 runtime.withRestarts { known ? $0.restarted(desired.name, now: Date()) : $0.started(desired.name, now: Date()) }
                 if known { event(server, "Warning", "Recreated", "\(describe(desired)) was removed; re-created it") }
                 continue
@@ -238,7 +256,7 @@ struct LocalServerReconciler: Reconciler {
             if let drift = drift(details, desired) {
                 logger.info("re-creating \(desired.name): \(drift)")
                 try await docker.removeContainer(summary.id, force: true)
-                try await create(desired)
+                try await create(desired, plan)
                 runtime.withRestarts { $0.started(desired.name, now: Date()) }
                 continue
             }
@@ -267,7 +285,7 @@ struct LocalServerReconciler: Reconciler {
             }
             if details.state.dead == true || details.state.status == "removing" {
                 try? await docker.removeContainer(summary.id, force: true)
-                try await create(desired)
+                try await create(desired, plan)
             } else {
                 try await docker.startContainer(summary.id)
             }
@@ -280,14 +298,18 @@ struct LocalServerReconciler: Reconciler {
         return retry
     }
 
-    private func create(_ desired: DesiredContainer) async throws {
+    private func create(_ desired: DesiredContainer, _ plan: LocalPlan) async throws {
         let primary = EndpointSettings(aliases: desired.networks[desired.primaryNetwork])
         let created: ContainerCreated
         do {
             created = try await docker.createContainer(name: desired.name, config: desired.config, hostConfig: desired.hostConfig,
                                                        networkingConfig: NetworkingConfig(endpointsConfig: [desired.primaryNetwork: primary]))
         } catch let error as DockerError where error.isConflict {
-            // A container of that name is left over (being removed, or made by a previous run).
+            // A container of that name is left over (being removed, or made by a previous run);
+            // one of another owner is left alone.
+            if let other = try? await docker.inspectContainer(desired.name), let owner = plan.foreignOwner(other.config.labels) {
+                throw LocalPlanError.nameInUse("container", desired.name, owner: owner)
+            }
             try? await docker.removeContainer(desired.name, force: true)
             created = try await docker.createContainer(name: desired.name, config: desired.config, hostConfig: desired.hostConfig,
                                                        networkingConfig: NetworkingConfig(endpointsConfig: [desired.primaryNetwork: primary]))
