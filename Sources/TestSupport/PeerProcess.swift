@@ -58,26 +58,71 @@ public struct PeerProcessError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// How a command ended: its exit status and everything it printed.
+public struct CommandOutcome: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs a command to completion and returns its exit status and output. Both pipes are read at
+/// once, so a child filling one cannot block on it. `environment` replaces the child's (nil: the
+/// caller's); `stdin` is written and closed. This blocks the calling thread: from async code use
+/// `runProcessAsync`.
+public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                       stdin: String? = nil, in directory: String? = nil) throws -> CommandOutcome {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? input.fileHandleForWriting.close()
+    let errors = ReadOnce()
+    let reader = Thread { errors.finish(err.fileHandleForReading.readDataToEndOfFile()) }
+    reader.start()
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandOutcome(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+                          stderr: String(decoding: errors.wait(), as: UTF8.self))
+}
+
+/// Data read on another thread, handed over once.
+private final class ReadOnce: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data: Data?
+
+    func finish(_ value: Data) {
+        condition.lock()
+        data = value
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data ?? Data()
+    }
+}
+
 /// Runs a command to completion and returns its standard output; throws with its stderr when it
 /// fails. This blocks the calling thread: from async code use `runCommandAsync`.
 @discardableResult
 public func runCommand(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw PeerProcessError(message: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
+    let outcome = try runProcess(executable, arguments, in: directory)
+    guard outcome.status == 0 else {
+        throw PeerProcessError(message: "\(executable) \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderr)")
     }
-    return String(decoding: output, as: UTF8.self)
+    return outcome.stdout
 }
 
 /// A fresh temporary directory, removed by the caller with `removeTemporaryDirectory`.
@@ -105,6 +150,12 @@ extension PeerProcess {
 @discardableResult
 public func runCommandAsync(_ executable: String, _ arguments: [String], in directory: String? = nil) async throws -> String {
     try await onDedicatedThread { try runCommand(executable, arguments, in: directory) }
+}
+
+/// Runs a command to completion without blocking the caller's thread; see `runProcess`.
+public func runProcessAsync(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                            stdin: String? = nil, in directory: String? = nil) async throws -> CommandOutcome {
+    try await onDedicatedThread { try runProcess(executable, arguments, environment: environment, stdin: stdin, in: directory) }
 }
 
 /// Runs blocking work on a new thread and resumes the caller with its result.

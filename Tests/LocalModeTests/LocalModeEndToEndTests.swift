@@ -188,7 +188,17 @@ extension LocalEngineTests {
     }
 
     /// A policy change reaches both gateways (acks recorded) and both enforce it.
+    /// The MCPPolicy's status as the store holds it.
+    func policyStatus(_ fixture: LocalFixture, _ name: String) throws -> JSONValue? {
+        try fixture.store.get(.policy, namespace: "default", name: name)?.status
+    }
+
     func assertPolicyChangeIsEnforcedEverywhere(_ fixture: LocalFixture, url: String) async throws {
+        var before = ""
+        try await LocalHarness.eventually("MCPPolicy open has a version") {
+            before = try policyStatus(fixture, "open")?["version"]?.stringValue ?? ""
+            return !before.isEmpty
+        }
         try fixture.apply(Self.policy("open", denied: ["delete_post", "text__reverse"]))
         var version = ""
         try await LocalHarness.eventually("PolicyApplied for the new version on both gateways") {
@@ -200,6 +210,17 @@ extension LocalEngineTests {
             return acks.count == 2 && acks.allSatisfy { $0.version == desired } && applied
         }
         #expect(version.hasPrefix("sha256:"))
+        // The policy's own status: its new version, the one server it applies to fully acked.
+        try await LocalHarness.eventually("MCPPolicy open Propagated at its new version") {
+            guard let status = try policyStatus(fixture, "open") else { return false }
+            let propagated = status["conditions"]?.arrayValue?.first { $0["type"] == "Propagated" }
+            return status["version"]?.stringValue != before && status["serversTargeted"]?.intValue == 1
+                && status["serversAcked"]?.intValue == 1 && propagated?["status"] == "True"
+        }
+        let ownStatus = try #require(try policyStatus(fixture, "open"))
+        #expect(ownStatus["version"]?.stringValue?.hasPrefix("sha256:") == true)
+        #expect(ownStatus["observedGeneration"]?.intValue == 2)
+        #expect(ownStatus["lastPropagationTime"]?.stringValue != nil)
         let docker = LocalHarness.docker
         let gateways = try await docker.listContainers(filters: DockerFilters.labels(fixture.ownerLabels("posts")).label(LocalLabels.component, "gateway"))
         #expect(gateways.count == 2)

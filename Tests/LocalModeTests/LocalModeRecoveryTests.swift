@@ -68,6 +68,31 @@ extension LocalEngineTests {
         }
     }
 
+    @Test func aNameTakenByAnotherInstanceIsReportedAndLeftAlone() async throws {
+        let docker = LocalHarness.docker
+        try await withLocalController("clash") { fixture in
+            // Another local instance's plugin container with the name this server's plugin needs.
+            let name = "\(fixture.options.plan.namePrefix)-default-clash-plugin-text"
+            let labels = LocalHarness.runLabel.merging([LocalLabels.managedBy: LocalLabels.managerName, LocalLabels.instance: "someone-else",
+                                                        LocalLabels.namespace: "default", LocalLabels.server: "clash"]) { $1 }
+            let foreign = try await docker.createContainer(name: name, config: ContainerConfig(image: LocalHarness.probeImage,
+                                                                                               cmd: ["/bin/busybox", "sleep", "300"], labels: labels))
+            try fixture.apply(E2E.policy("open"))
+            try fixture.apply(E2E.server("clash", replicas: 1, plugins: [["name": "text", "image": .string(LocalHarness.textImage), "transport": "stdio"]]))
+            try await LocalHarness.eventually("Ready=False with reason NameInUse") {
+                try fixture.condition("clash", "Ready")?["reason"] == "NameInUse"
+            }
+            let message = try #require(try fixture.condition("clash", "Ready")?["message"]?.stringValue)
+            #expect(message.contains("container name \(name)"), "\(message)")
+            #expect(message.contains("local instance \"someone-else\""), "\(message)")
+            #expect(try await docker.inspectContainer(name).id == foreign.id, "the other instance's container is left alone")
+            try await docker.removeContainer(foreign.id, force: true)
+            try await LocalHarness.eventually("clash Ready=True once the name is free") {
+                try fixture.condition("clash", "Ready")?["status"] == "True"
+            }
+        }
+    }
+
     @Test func driftedContainerIsReplacedAndStaleObjectsOfADeletedServerAreRemovedAtStart() async throws {
         let docker = LocalHarness.docker
         try await withLocalController("drift") { fixture in

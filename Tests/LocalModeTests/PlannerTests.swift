@@ -174,6 +174,19 @@ import Testing
         #expect(newToken.gateways[0].specHash != base.gateways[0].specHash, "gateways that booted with another token are replaced")
     }
 
+    @Test func objectsOfAnotherServerOrInstanceAreForeign() throws {
+        let plan = try LocalPlanner.plan(server: Self.server(), images: Self.images, clientPorts: [0: 41000], tokenFingerprint: "f", options: Self.options)
+        #expect(plan.foreignOwner(plan.ownerLabels.merging([LocalLabels.component: "plugin"]) { $1 }) == nil)
+        let otherInstance = plan.ownerLabels.merging([LocalLabels.instance: "ci"]) { $1 }
+        #expect(plan.foreignOwner(otherInstance) == "MCPServer dev/posts of local instance \"ci\"")
+        let otherServer = plan.ownerLabels.merging([LocalLabels.server: "files"]) { $1 }
+        #expect(plan.foreignOwner(otherServer) == "MCPServer dev/files of local instance \"default\"")
+        #expect(plan.foreignOwner(nil) == "an object not made by the local controller")
+        let error = LocalPlanError.nameInUse("container", "mcp-dev-posts-plugin-text", owner: "an object not made by the local controller")
+        #expect(error.reason == "NameInUse")
+        #expect(error.message.contains("MCP_LOCAL_NAME_PREFIX"))
+    }
+
     @Test func quantitiesParseAsKubernetesWritesThem() {
         #expect(ResourceQuantity.bytes("256Mi") == 256 << 20)
         #expect(ResourceQuantity.bytes("1Gi") == 1 << 30)

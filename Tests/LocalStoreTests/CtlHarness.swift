@@ -10,11 +10,7 @@ struct CtlMissing: Error, CustomStringConvertible {
 }
 
 /// What one `mcpctl` run printed and how it exited.
-struct CtlResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+typealias CtlResult = CommandOutcome
 
 /// Runs the built `mcpctl` as a real process against a state directory in a temporary folder.
 /// The environment keeps it away from the user's own state and Docker objects: its own
@@ -70,30 +66,7 @@ final class Ctl: Sendable {
             arguments = ["python3", "-c", Ctl.onTerminal, Ctl.executable] + arguments
             executable = "/usr/bin/env"
         }
-        return try await onDedicatedThread { [arguments, environment, executable] in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = environment
-            let out = Pipe()
-            let err = Pipe()
-            let input = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            process.standardInput = input
-            try process.run()
-            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try input.fileHandleForWriting.close()
-            // Read both pipes concurrently so a full stderr pipe cannot block the child.
-            let errors = LockedData()
-            let reader = Thread { errors.set(err.fileHandleForReading.readDataToEndOfFile()) }
-            reader.start()
-            let output = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            while !errors.isSet { usleep(1_000) }
-            return CtlResult(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-                             stderr: String(decoding: errors.value, as: UTF8.self))
-        }
+        return try await runProcessAsync(executable, arguments, environment: environment, stdin: stdin)
     }
 
     /// Runs its arguments on a pseudo-terminal and copies what they print to standard output.
@@ -118,14 +91,6 @@ final class Ctl: Sendable {
 
     /// Opens the same store the CLI writes.
     func store() throws -> LocalStateStore { try LocalStateStore(directory: state) }
-}
-
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
 }
 
 let serverYAML = """

@@ -6,31 +6,10 @@ import TestSupport
 /// (`bin/mcp-gateway` and `lib/`): the pods' init container copies the gateway with it.
 @Suite("mcp-gateway --install-to", .serialized)
 struct InstallTests {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
     /// Runs `executable` with `arguments` (and `environment` added to none) and returns its
     /// exit status and output, without blocking the cooperative pool.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
-        try await onDedicatedThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = environment
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let output = out.fileHandleForReading.readDataToEndOfFile()
-            let errors = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                           errors: String(decoding: errors, as: UTF8.self))
-        }
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CommandOutcome {
+        try await runProcessAsync(executable, arguments, environment: environment)
     }
 
     /// A folder laid out like /opt/mcp-gateway: `bin/mcp-gateway` (a symlink to, or a copy of,
@@ -85,10 +64,10 @@ struct InstallTests {
         // Started by its path in the folder (as the init container does): argv[0] names the
         // folder even though the binary is a symlink into .build.
         let outcome = try await Self.run(root + "/bin/mcp-gateway", ["--install-to", destination])
-        #expect(outcome.status == 0, "\(outcome.errors)")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
         try Self.expectCopied(from: root, to: destination)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: destination + "/bin/mcp-gateway") == ExecutableTests.executable)
-        let event = try #require(try JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: Any])
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
         #expect(event["event"] as? String == "installed")
         #expect(event["from"] as? String == root)
         #expect(event["to"] as? String == destination)
@@ -96,7 +75,7 @@ struct InstallTests {
         // Run again into the filled folder (a restarted init container): files are replaced.
         try Data("stale".utf8).write(to: URL(fileURLWithPath: destination + "/lib/libexample.so.1"))
         let again = try await Self.run(root + "/bin/mcp-gateway", [], environment: ["MCP_GATEWAY_INSTALL_TO": destination])
-        #expect(again.status == 0, "\(again.errors)")
+        #expect(again.status == 0, "\(again.stderr)")
         try Self.expectCopied(from: root, to: destination)
     }
 
@@ -111,7 +90,7 @@ struct InstallTests {
         }
         // A PATH lookup: argv[0] is a bare name, so /proc/self/exe tells where the binary is.
         let looked = try await Self.run("/usr/bin/env", ["mcp-gateway", "--install-to", byPath], environment: ["PATH": root + "/bin"])
-        #expect(looked.status == 0, "\(looked.errors)")
+        #expect(looked.status == 0, "\(looked.stderr)")
         try Self.expectCopied(from: root, to: byPath)
         #expect(try Self.permissions(byPath + "/bin/mcp-gateway") == Self.permissions(root + "/bin/mcp-gateway"))
         #expect(try FileManager.default.attributesOfItem(atPath: byPath + "/bin/mcp-gateway")[.size] as? Int
@@ -123,7 +102,7 @@ struct InstallTests {
             FileManager.default.fileExists(atPath: $0)
         })
         let loaded = try await Self.run(loader, [root + "/bin/mcp-gateway", "--install-to", byLoader])
-        #expect(loaded.status == 0, "\(loaded.errors)")
+        #expect(loaded.status == 0, "\(loaded.stderr)")
         try Self.expectCopied(from: root, to: byLoader)
     }
 
@@ -138,18 +117,18 @@ struct InstallTests {
         let binary = root + "/bin/mcp-gateway"
         let missing = try await Self.run(binary, ["--install-to", parent + "/missing"])
         #expect(missing.status != 0)
-        #expect(missing.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(missing.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             == "Error: --install-to \(parent)/missing: No such file or directory (the folder must exist)")
 
         try Data().write(to: URL(fileURLWithPath: parent + "/file"))
         let file = try await Self.run(binary, ["--install-to", parent + "/file"])
         #expect(file.status != 0)
-        #expect(file.errors.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: --install-to \(parent)/file: not a folder")
+        #expect(file.stderr.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: --install-to \(parent)/file: not a folder")
 
         // Into its own folder: the copy would copy itself without end.
         let inside = try await Self.run(binary, ["--install-to", root + "/lib"])
         #expect(inside.status != 0)
-        #expect(inside.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(inside.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             == "Error: --install-to \(root)/lib: that is inside the gateway's own install folder \(root)")
 
         // Read-only for the gateway's user; as root, the gateway runs as the pods' uid 65532
@@ -160,7 +139,7 @@ struct InstallTests {
             ? try await Self.run("/usr/bin/setpriv", ["--reuid=65532", "--regid=65532", "--clear-groups", binary, "--install-to", parent + "/read-only"])
             : try await Self.run(binary, ["--install-to", parent + "/read-only"])
         #expect(readOnly.status != 0)
-        #expect(readOnly.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(readOnly.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             == "Error: --install-to \(parent)/read-only: not writable: Permission denied")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent + "/read-only").isEmpty)
     }

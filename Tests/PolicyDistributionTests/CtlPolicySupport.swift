@@ -19,30 +19,9 @@ enum CtlPolicySupport {
     static let upstreamScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../MCPGatewayTests/Fixtures/recording_server.py").standardized.path
 
-    struct Outcome: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs `mcpctl` with `arguments` to completion, on a thread of its own.
-    static func mcpctl(_ arguments: [String]) async throws -> Outcome {
-        let path = try executable("mcpctl")
-        return try await onDedicatedThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                           stderr: String(decoding: stderr, as: UTF8.self))
-        }
+    static func mcpctl(_ arguments: [String]) async throws -> CommandOutcome {
+        try await runProcessAsync(try executable("mcpctl"), arguments)
     }
 
     /// Starts a gateway booted from `policyFile` with the admin token in `tokenFile`; returns the
