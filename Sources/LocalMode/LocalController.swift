@@ -50,12 +50,13 @@ public final class LocalController: Sendable {
                                                                             acceptCompression: false))
         reconciler = LocalServerReconciler(store: store, docker: docker, options: options, pusher: pusher, runtime: runtime,
                                            tokens: tokens, probe: probe, logger: logger)
+        let backoff = RateLimiter<ObjectKey>.Configuration(baseDelay: .milliseconds(200), maxDelay: .seconds(60))
         let requeues = RequeueTimers { key in queueBox.withLock { $0 }?.add(key) }
         self.requeues = requeues
-        controller = Controller(name: "local-mcpserver", reconciler: TimedRequeueReconciler(inner: reconciler, timers: requeues),
+        controller = Controller(name: "local-mcpserver", reconciler: TimedRequeueReconciler(inner: reconciler, timers: requeues, backoff: backoff, logger: logger),
                                 configuration: ControllerConfiguration(
                                     workers: options.workers,
-                                    rateLimiter: .init(baseDelay: .milliseconds(200), maxDelay: .seconds(60)),
+                                    rateLimiter: backoff,
                                     resyncPeriod: nil),
                                 logger: logger)
         queueBox.withLock { $0 = controller.queue }

@@ -1,14 +1,16 @@
 import ControllerRuntime
 import Foundation
+import Logging
 
-/// Delayed re-adds of keys (a reconcile's `requeueAfter`), each key held once at its earliest
-/// time, one sleeping task per key; a timer that is replaced or cancelled adds nothing.
+/// Delayed re-adds of keys (a reconcile's `requeueAfter`, a failed reconcile's backoff), each
+/// key held once at its earliest time, one sleeping task per key; a timer that is replaced or
+/// cancelled adds nothing.
 ///
-/// The local controller keeps its periodic requeues here rather than in the work queue's delay
-/// heap: while that heap is not empty, `WorkQueue.run()` re-arms a sleeper task per deadline, and
-/// a sleeper cancelled by an earlier add still pokes the timer when it wakes, which cancels the
-/// next sleeper, and so on: the queue's timer loop spins at a full core for as long as a key
-/// waits. With every server requeued for its resync, that was always.
+/// The local controller keeps its delayed requeues here rather than in the work queue's delay
+/// heap: while that heap holds a key, `WorkQueue.run()` spins at a full core instead of sleeping
+/// (its `advance` step runs through `mutate`, which sees no armed deadline and pokes the timer,
+/// so the wait that follows returns at once, forever). With every server requeued for its
+/// resync, that was always.
 final class RequeueTimers: Sendable {
     private struct Timer {
         var due: ContinuousClock.Instant
@@ -66,16 +68,42 @@ final class RequeueTimers: Sendable {
     }
 }
 
-/// A reconciler whose `requeueAfter` results go to `RequeueTimers` (the work queue sees `done`,
-/// which also resets the key's backoff, as `requeueAfter` does).
+/// A reconciler whose delayed requeues go to `RequeueTimers`: `requeueAfter` after its delay, a
+/// failure (logged here) or `requeue` after the key's rate-limited backoff. The work queue only
+/// ever sees `done`, so its delay heap stays empty.
 struct TimedRequeueReconciler<Inner: Reconciler>: Reconciler {
     let inner: Inner
     let timers: RequeueTimers
+    let backoff: LockedState<RateLimiter<ObjectKey>>
+    let logger: Logger
+
+    init(inner: Inner, timers: RequeueTimers, backoff: RateLimiter<ObjectKey>.Configuration, logger: Logger) {
+        self.inner = inner
+        self.timers = timers
+        self.backoff = LockedState(RateLimiter(configuration: backoff))
+        self.logger = logger
+    }
 
     func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
-        let result = try await inner.reconcile(key)
-        guard case .requeueAfter(let delay) = result else { return result }
-        timers.schedule(key, after: delay)
+        let result: ReconcileResult
+        do {
+            result = try await inner.reconcile(key)
+        } catch {
+            if Task.isCancelled { throw error }
+            let (delay, retries) = backoff.withLock { ($0.when(key, now: .now), $0.numRequeues(key)) }
+            logger.error("reconcile failed: \(error)", metadata: ["key": "\(key)", "retries": "\(retries - 1)"])
+            timers.schedule(key, after: delay)
+            return .done
+        }
+        switch result {
+        case .done:
+            backoff.withLock { $0.forget(key) }
+        case .requeue:
+            timers.schedule(key, after: backoff.withLock { $0.when(key, now: .now) })
+        case .requeueAfter(let delay):
+            backoff.withLock { $0.forget(key) }
+            timers.schedule(key, after: delay)
+        }
         return .done
     }
 }

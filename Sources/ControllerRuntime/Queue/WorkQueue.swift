@@ -115,6 +115,9 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
         while !Task.isCancelled {
             let (deadline, stop) = mutate { state -> (ContinuousClock.Instant?, Bool) in
                 state.core.advance(now: clock.now())
+                // The timer is about to wait for this deadline: record it, or `mutate` would see a
+                // delayed key with no deadline set and poke the timer awake at once, forever.
+                state.timerDeadline = state.core.nextReadyAt
                 return (state.core.nextReadyAt, state.core.isShuttingDown)
             }
             if stop { return }
@@ -130,7 +133,9 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
                         if let deadline {
                             let clock = self.clock
                             state.sleeper = Task { [weak self] in
-                                try? await clock.sleepUntil(deadline)
+                                // A sleeper cancelled by a poke must not poke the next wait.
+                                do { try await clock.sleepUntil(deadline) } catch { return }
+                                if Task.isCancelled { return }
                                 self?.pokeTimer()
                             }
                         }
