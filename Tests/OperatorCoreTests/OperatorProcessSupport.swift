@@ -29,32 +29,6 @@ final class OperatorProcess: @unchecked Sendable {
         return binPath.trimmingCharacters(in: .whitespacesAndNewlines) + "/mcp-operator"
     }
 
-    /// Writes a kubeconfig for the fake server into `directory`.
-    static func kubeconfig(for server: FakeAPIServer, in directory: String) throws -> String {
-        let path = directory + "/kubeconfig"
-        let text = """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster:
-                server: \(server.baseURL)
-            users:
-            - name: tester
-              user:
-                token: unused
-            contexts:
-            - name: fake
-              context:
-                cluster: fake
-                user: tester
-                namespace: default
-            current-context: fake
-            """
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     /// A port nothing listens on now (bound and released).
     static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

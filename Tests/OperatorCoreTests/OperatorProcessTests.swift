@@ -16,7 +16,7 @@ import TestSupport
                               _ started: ProcessList) async throws -> Void) async throws {
         let server = try await startOperatorAPIServer()
         let directory = try makeTemporaryDirectory(prefix: "operator-process")
-        let kubeconfig = try OperatorProcess.kubeconfig(for: server, in: directory)
+        let kubeconfig = try server.writeKubeconfig(in: directory)
         let client = KubernetesClient(configuration: ClientConfiguration(server: server.baseURL), retryPolicy: .none)
         let started = ProcessList()
         do {

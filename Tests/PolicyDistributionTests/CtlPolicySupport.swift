@@ -45,31 +45,6 @@ enum CtlPolicySupport {
         return (gateway, "http://127.0.0.1:\(admin)")
     }
 
-    /// A kubeconfig for `server` whose context's namespace is `namespace`.
-    static func kubeconfig(for server: FakeAPIServer, namespace: String, in directory: String) throws -> String {
-        let path = directory + "/kubeconfig"
-        try """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: fake
-              cluster:
-                server: \(server.baseURL)
-            users:
-            - name: tester
-              user:
-                token: unused
-            contexts:
-            - name: fake
-              context:
-                cluster: fake
-                user: tester
-                namespace: \(namespace)
-            current-context: fake
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     /// The `sha256:` version of `document` as mcpctl computes it.
     static func version(ofPolicyFile path: String) async throws -> String {
         let outcome = try await mcpctl(["policy", "validate", "-f", path])

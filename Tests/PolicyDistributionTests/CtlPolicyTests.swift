@@ -99,7 +99,7 @@ struct CtlPolicyTests {
         ])
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let kubeconfig = try CtlPolicySupport.kubeconfig(for: server, namespace: "tools", in: directory)
+        let kubeconfig = try server.writeKubeconfig(in: directory, namespace: "tools")
 
         let outcome = try await CtlPolicySupport.mcpctl(["policy", "status", "--kubeconfig", kubeconfig])
         #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -126,7 +126,7 @@ struct CtlPolicyTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("MCPServer tools/nosuch not found"))
 
-        let unreachable = try CtlPolicySupport.kubeconfig(for: server, namespace: "tools", in: directory)
+        let unreachable = try server.writeKubeconfig(in: directory, namespace: "tools")
         await server.shutdown()
         let down = try await CtlPolicySupport.mcpctl(["policy", "status", "--kubeconfig", unreachable])
         #expect(down.status == 1)
