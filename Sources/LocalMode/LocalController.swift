@@ -30,7 +30,6 @@ public final class LocalController: Sendable {
     private let controller: Controller
     private let reconciler: LocalServerReconciler
     private let runtime: LocalRuntime
-    private let requeues: RequeueTimers
 
     /// A controller for `store`'s servers on `docker`'s engine.
     public init(store: LocalStateStore, docker: DockerClient, options: LocalControllerOptions = LocalControllerOptions(),
@@ -50,13 +49,10 @@ public final class LocalController: Sendable {
                                                                             acceptCompression: false))
         reconciler = LocalServerReconciler(store: store, docker: docker, options: options, pusher: pusher, runtime: runtime,
                                            tokens: tokens, probe: probe, logger: logger)
-        let backoff = RateLimiter<ObjectKey>.Configuration(baseDelay: .milliseconds(200), maxDelay: .seconds(60))
-        let requeues = RequeueTimers { key in queueBox.withLock { $0 }?.add(key) }
-        self.requeues = requeues
-        controller = Controller(name: "local-mcpserver", reconciler: TimedRequeueReconciler(inner: reconciler, timers: requeues, backoff: backoff, logger: logger),
+        controller = Controller(name: "local-mcpserver", reconciler: reconciler,
                                 configuration: ControllerConfiguration(
                                     workers: options.workers,
-                                    rateLimiter: backoff,
+                                    rateLimiter: .init(baseDelay: .milliseconds(200), maxDelay: .seconds(60)),
                                     resyncPeriod: nil),
                                 logger: logger)
         queueBox.withLock { $0 = controller.queue }
@@ -79,7 +75,6 @@ public final class LocalController: Sendable {
             await group.next()
             group.cancelAll()
         }
-        requeues.cancelAll()
         logger.info("local controller stopped")
     }
 
