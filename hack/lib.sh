@@ -2,7 +2,12 @@
 # Shared helpers for the hack/ scripts: logging and installing what a fresh machine lacks.
 set -euo pipefail
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Every log line carries the wall-clock time since the outermost script started (CI reads where the
+# time went from these).
+: "${MCP_T0:=$(date +%s)}"
+export MCP_T0
+elapsed() { local s=$(( $(date +%s) - MCP_T0 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+log() { printf '\033[1m==> [%s %s] %s\033[0m\n' "$(date -u +%H:%M:%S)" "$(elapsed)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 as_root() {

@@ -13,15 +13,30 @@ bash hack/docker.sh
 log "building (debug, with tests)"
 swift build --build-tests
 failed=()
-log "running the packaging checks (hack/checks.sh)"
-bash hack/checks.sh || failed+=("hack/checks.sh")
+timings=()
+# run_step NAME COMMAND...: runs one step under a time limit (MCP_STEP_TIMEOUT seconds, default
+# 1200), records how long it took, and records a failure (a timeout says so) without stopping.
+run_step() {
+  local name=$1 start status=0
+  shift
+  log "running $name"
+  start=$(date +%s)
+  timeout --kill-after=30 "${MCP_STEP_TIMEOUT:-1200}" "$@" || status=$?
+  timings+=("$(printf '%6ds  %s' $(( $(date +%s) - start )) "$name")")
+  if [ "$status" -eq 124 ]; then
+    echo "$name: timed out after ${MCP_STEP_TIMEOUT:-1200} s" >&2
+    failed+=("$name (timed out)")
+  elif [ "$status" -ne 0 ]; then
+    failed+=("$name")
+  fi
+}
+run_step "packaging checks (hack/checks.sh)" bash hack/checks.sh
 for dir in Tests/*/; do
   target=$(basename "$dir")
-  log "running $target"
-  if ! swift test --skip-build --filter "^$target\\."; then
-    failed+=("$target")
-  fi
+  run_step "$target" swift test --skip-build --filter "^$target\\."
 done
+log "time per step"
+printf '%s\n' "${timings[@]}" >&2
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed: ${failed[*]}" >&2
   exit 1
