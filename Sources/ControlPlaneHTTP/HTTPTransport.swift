@@ -17,11 +17,15 @@ public struct HTTPTransportConfiguration: Sendable {
     public var maxIdleConnections: Int
     /// Ask for gzip/deflate/brotli/zstd bodies (the API server compresses large lists).
     public var acceptCompression: Bool
+    /// Which proxy each request uses (by default from the process's `HTTP(S)_PROXY` / `NO_PROXY`,
+    /// as kubectl does; loopback hosts and unix sockets always connect directly).
+    public var proxy: ProxySelection
 
     public init(
         tls: TLSConfiguration = TLSConfiguration(), unixSocketPath: String? = nil,
         connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(60),
-        keepAliveInterval: Duration = .seconds(30), maxIdleConnections: Int = 32, acceptCompression: Bool = true
+        keepAliveInterval: Duration = .seconds(30), maxIdleConnections: Int = 32, acceptCompression: Bool = true,
+        proxy: ProxySelection = ProxySelection()
     ) {
         self.tls = tls
         self.unixSocketPath = unixSocketPath
@@ -30,6 +34,7 @@ public struct HTTPTransportConfiguration: Sendable {
         self.keepAliveInterval = keepAliveInterval
         self.maxIdleConnections = maxIdleConnections
         self.acceptCompression = acceptCompression
+        self.proxy = proxy
     }
 }
 
@@ -145,6 +150,12 @@ public final class HTTPTransport: Sendable {
         _ = ccurl_setopt_header_function(easy, curlHeaderCallback)
         _ = ccurl_setopt_ptr(easy, CURLOPT_HEADERDATA, transfer.callbackContext)
         if let socket = configuration.unixSocketPath { set(CURLOPT_UNIX_SOCKET_PATH, socket) }
+        // Always set, so libcurl's own reading of the environment never applies.
+        if configuration.unixSocketPath == nil, let proxy = configuration.proxy.proxy(for: request.url) {
+            set(CURLOPT_PROXY, proxy)
+        } else {
+            set(CURLOPT_NOPROXY, "*")
+        }
 
         set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
         if streaming {

@@ -24,16 +24,34 @@ public final class PeerProcess: @unchecked Sendable {
         self.process = process
         self.output = output
 
-        let handle = output.fileHandleForReading
+        // poll(2) before each read, so a peer that stays silent cannot block this past the deadline.
+        let descriptor = output.fileHandleForReading.fileDescriptor
         var buffer = Data()
+        var chunk = [UInt8](repeating: 0, count: 4096)
         let deadline = ContinuousClock.now + timeout
         while !buffer.contains(0x0A) {
-            if ContinuousClock.now > deadline || !process.isRunning {
-                process.terminate()
-                throw PeerProcessError(message: "\(executable) \(arguments.joined(separator: " ")) printed no first line (running: \(process.isRunning))")
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            var ready: Int32 = 0
+            if remaining > .zero {
+                var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                let milliseconds = Int32(min(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000, 1000))
+                ready = poll(&descriptors, 1, max(milliseconds, 1))
             }
-            let chunk = handle.availableData
-            if chunk.isEmpty { Thread.sleep(forTimeInterval: 0.01) } else { buffer.append(chunk) }
+            var count = 0
+            if ready > 0 { count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) } }
+            if count > 0 {
+                buffer.append(contentsOf: chunk[0..<count])
+            } else if remaining <= .zero || count == 0 && ready > 0 || !process.isRunning {
+                // Past the deadline, end of output, or the process is gone without a line.
+                let running = process.isRunning
+                if running {
+                    // SIGKILL: a child spawned from a thread that blocks signals inherits the block,
+                    // and ignores SIGTERM.
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                }
+                throw PeerProcessError(message: "\(executable) \(arguments.joined(separator: " ")) printed no first line within \(timeout) (running: \(running))")
+            }
         }
         let line = buffer.prefix(while: { $0 != 0x0A })
         firstLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

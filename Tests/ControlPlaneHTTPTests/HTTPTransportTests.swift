@@ -13,6 +13,7 @@ func startPeer(_ arguments: [String] = []) async throws -> PeerProcess {
 struct Echo: Decodable {
     var method: String
     var query: String
+    var target: String
     var headers: [String: String]
     var body: String
     var clientPort: Int

@@ -49,7 +49,7 @@ class Handler(BaseHTTPRequestHandler):
                 c = self.connection.getpeercert()
                 cert = dict(x[0] for x in c["subject"])["commonName"] if c else None
             self._send(200, {
-                "method": self.command, "path": url.path, "query": url.query,
+                "method": self.command, "path": url.path, "query": url.query, "target": self.path,
                 "headers": {k.lower(): v for k, v in self.headers.items()},
                 "body": body.decode("utf-8", "replace"),
                 "clientPort": peer[1] if isinstance(peer, tuple) else 0,
@@ -107,8 +107,20 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
+# socketserver listens with a backlog of 5: a burst of concurrent connections would overflow the
+# accept queue, and a connection the kernel dropped after the handshake stalls the client until its
+# timeout. The tests open dozens at once.
+BACKLOG = 1024
+
+
+class TCPHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = BACKLOG
+
+
 class UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
 
     def get_request(self):
         request, _ = super().get_request()
@@ -128,8 +140,7 @@ def main():
         server = UnixHTTPServer(args.unix, Handler)
         print(args.unix, flush=True)
     else:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server = TCPHTTPServer(("127.0.0.1", 0), Handler)
         if args.cert:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(args.cert, args.key)
