@@ -32,6 +32,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // Layer 1: child processes started with a clean signal state and no inherited descriptors.
+        .target(name: "ProcessSpawn"),
         .target(
             name: "ControlPlaneHTTP",
             dependencies: [
@@ -42,6 +44,7 @@ let package = Package(
         .target(
             name: "KubeClient",
             dependencies: [
+                "ProcessSpawn",
                 "KubeModel",
                 "ControlPlaneHTTP",
                 .product(name: "Yams", package: "Yams"),
@@ -120,6 +123,7 @@ let package = Package(
         .target(
             name: "MCPGateway",
             dependencies: [
+                "ProcessSpawn",
                 "ControlPlaneHTTP",
                 "PolicyEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -166,6 +170,7 @@ let package = Package(
         .executableTarget(
             name: "mcpctl",
             dependencies: [
+                "ProcessSpawn",
                 "OperatorAPI",
                 "PolicyEngine",
                 "ControlPlaneHTTP",
@@ -189,7 +194,7 @@ let package = Package(
         ),
         .executableTarget(name: "mcp-sample-text", dependencies: ["SampleMCP"], path: "Samples/TextPlugin"),
         // Test support: peer processes and temporary folders; a fake Kubernetes API server on 127.0.0.1.
-        .target(name: "TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ProcessSpawn"]),
         .target(
             name: "KubeTesting",
             dependencies: [
@@ -275,6 +280,7 @@ let package = Package(
         ),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "TestSupport"]),
         .testTarget(name: "OperatorAPITests", dependencies: ["OperatorAPI", "KubeModel", "PolicyEngine"]),
+        .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),
         .testTarget(name: "KubeTestingTests", dependencies: ["KubeClient", "KubeTesting"]),
         .testTarget(
             name: "PolicyDistributionTests",

@@ -1,31 +1,25 @@
 import Foundation
+@_exported import ProcessSpawn
 
 /// A helper process for tests (a Python peer server, an MCP server, a gateway): started with its
 /// output piped, the first line of stdout read as its address, and terminated when the test ends.
+/// Started through `ChildProcess`, so SIGTERM reaches it and it holds none of the test process's
+/// descriptors but its stderr.
 public final class PeerProcess: @unchecked Sendable {
     /// The running process.
-    public let process: Process
+    public let process: ChildProcess
     /// The first line the process printed (its port or socket path, by convention).
     public let firstLine: String
-    private let output: Pipe
 
     /// Starts `executable` with `arguments` and waits up to `timeout` for its first output line.
     /// This blocks the calling thread: from async code use `PeerProcess.start`.
     public init(executable: String, arguments: [String], environment: [String: String]? = nil,
                 timeout: Duration = .seconds(20)) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        try process.run()
+        let process = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
+                                       stdin: .null, stdout: .pipe, stderr: .inherit)
         self.process = process
-        self.output = output
-
         // poll(2) before each read, so a peer that stays silent cannot block this past the deadline.
-        let descriptor = output.fileHandleForReading.fileDescriptor
+        guard let descriptor = process.standardOutput?.fileDescriptor else { preconditionFailure("stdout is a pipe") }
         var buffer = Data()
         var chunk = [UInt8](repeating: 0, count: 4096)
         let deadline = ContinuousClock.now + timeout
@@ -44,12 +38,7 @@ public final class PeerProcess: @unchecked Sendable {
             } else if remaining <= .zero || count == 0 && ready > 0 || !process.isRunning {
                 // Past the deadline, end of output, or the process is gone without a line.
                 let running = process.isRunning
-                if running {
-                    // SIGKILL: a child spawned from a thread that blocks signals inherits the block,
-                    // and ignores SIGTERM.
-                    kill(process.processIdentifier, SIGKILL)
-                    process.waitUntilExit()
-                }
+                if running { process.terminate(grace: .zero) }
                 throw PeerProcessError(message: "\(executable) \(arguments.joined(separator: " ")) printed no first line within \(timeout) (running: \(running))")
             }
         }
@@ -59,12 +48,7 @@ public final class PeerProcess: @unchecked Sendable {
 
     /// Sends SIGTERM (then SIGKILL after a grace period) and waits for the exit.
     public func stop(grace: TimeInterval = 2) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.terminate(grace: .milliseconds(Int(grace * 1000)))
     }
 
     deinit { stop() }
@@ -89,26 +73,19 @@ public struct CommandOutcome: Sendable {
 /// `runProcessAsync`.
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                        stdin: String? = nil, in directory: String? = nil) throws -> CommandOutcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let out = Pipe()
-    let err = Pipe()
-    let input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try? input.fileHandleForWriting.close()
+    let process = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
+                                   directory: directory, stdin: .pipe, stdout: .pipe, stderr: .pipe)
+    guard let input = process.standardInput, let out = process.standardOutput, let err = process.standardError else {
+        preconditionFailure("the three streams are pipes")
+    }
+    if let stdin { try? input.write(contentsOf: Data(stdin.utf8)) }
+    try? input.close()
     let errors = ReadOnce()
-    let reader = Thread { errors.finish(err.fileHandleForReading.readDataToEndOfFile()) }
+    let reader = Thread { errors.finish(err.readDataToEndOfFile()) }
     reader.start()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandOutcome(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+    let output = out.readDataToEndOfFile()
+    let termination = process.waitUntilExit()
+    return CommandOutcome(status: termination.status, stdout: String(decoding: output, as: UTF8.self),
                           stderr: String(decoding: errors.wait(), as: UTF8.self))
 }
 

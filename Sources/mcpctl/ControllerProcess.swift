@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import ProcessSpawn
 import LocalStore
 #if canImport(Glibc)
 import Glibc
@@ -58,40 +59,17 @@ struct ControllerProcess {
     func start() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let executable = Self.executablePath()
-        let arguments = [executable, "controller", "run", "--state", directory]
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        sigaddset(&defaults, SIGHUP)
-        sigaddset(&defaults, SIGPIPE)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        // POSIX_SPAWN_SETSID (glibc's 0x80): the child gets a session of its own.
-        posix_spawnattr_setflags(&attributes, Int16(0x80 | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, &attributes, &argv, environ)
-        guard result == 0 else {
-            throw CLIError("cannot start the local controller (\(executable)): \(String(cString: strerror(result)))")
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(executable: executable, arguments: ["controller", "run", "--state", directory],
+                                     stdin: .null, stdout: .file(logPath), stderr: .standardOutput, newSession: true)
+        } catch let error as SpawnError {
+            throw CLIError("cannot start the local controller (\(executable)): \(error.reason)")
         }
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if isRunning { return }
-            var status: Int32 = 0
-            if waitpid(child, &status, WNOHANG) == child {
+            if !child.isRunning {
                 throw CLIError("the local controller exited at start; its log \(logPath) ends with:\n" + logTail())
             }
             usleep(20_000)

@@ -64,7 +64,7 @@ struct ExecutableTests {
         let deadline = ContinuousClock.now + .seconds(10)
         while gateway.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!gateway.process.isRunning, "SIGTERM stops the gateway")
-        if !gateway.process.isRunning { #expect(gateway.process.terminationStatus == 0) }
+        if !gateway.process.isRunning { #expect(gateway.process.termination == .exited(0)) }
     }
 
     @Test func refusesBadUpstreamSettingsWithOneLine() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// One run of an exec credential plugin: the resolved program, its environment, and the parsing
 /// of its ExecCredential answer.
@@ -112,50 +113,37 @@ struct ExecInvocation: Sendable {
     /// Starts the process and blocks until it exits, draining stdout and stderr concurrently.
     private func execute() throws -> ProcessOutput {
         var attempt = 0
-        var started: (process: Process, stdout: Pipe, stderr: Pipe)?
+        var started: ChildProcess?
         while started == nil {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = environment
-            process.standardInput = FileHandle.nullDevice
-            let stdout = Pipe()
-            let stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
             do {
-                try process.run()
-                started = (process, stdout, stderr)
-            } catch where Self.isTextFileBusy(error) && attempt < 5 {
+                started = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
+                                           stdin: .null, stdout: .pipe, stderr: .pipe)
+            } catch let error as SpawnError where error.code == ETXTBSY && attempt < 5 {
                 // The program was just written and a process forked elsewhere still holds it open
                 // for writing (the fork-exec race Go documents too); it clears within milliseconds.
                 attempt += 1
                 usleep(20_000)
-            } catch {
-                throw CredentialError.execNotFound(
-                    commandLine, reason: "cannot start: \(KubeConfigError.reason(error))", installHint: installHint)
+            } catch let error as SpawnError {
+                throw CredentialError.execNotFound(commandLine, reason: "cannot start: \(error.reason)", installHint: installHint)
             }
         }
-        guard let (process, stdout, stderr) = started else { preconditionFailure("loop exits only when started") }
+        guard let process = started, let stdout = process.standardOutput, let stderr = process.standardError else {
+            preconditionFailure("loop exits only when started, with both pipes")
+        }
         let errorOutput = DataBox()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
-            errorOutput.data = stderr.fileHandleForReading.readDataToEndOfFile()
+            errorOutput.data = stderr.readDataToEndOfFile()
         }
-        let standardOutput = stdout.fileHandleForReading.readDataToEndOfFile()
+        let standardOutput = stdout.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
-        return ProcessOutput(
-            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-            stdout: standardOutput, stderr: errorOutput.data)
+        let termination = process.waitUntilExit()
+        if case .signaled = termination {
+            return ProcessOutput(status: termination.status, signaled: true, stdout: standardOutput, stderr: errorOutput.data)
+        }
+        return ProcessOutput(status: termination.status, signaled: false, stdout: standardOutput, stderr: errorOutput.data)
     }
 
-    private static func isTextFileBusy(_ error: any Error) -> Bool {
-        let nsError = error as NSError
-        if nsError.domain == NSPOSIXErrorDomain { return nsError.code == Int(ETXTBSY) }
-        guard let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
-        return underlying.domain == NSPOSIXErrorDomain && underlying.code == Int(ETXTBSY)
-    }
 
     /// Written by one reader thread, read after `DispatchGroup.wait()` orders the two.
     private final class DataBox: @unchecked Sendable {

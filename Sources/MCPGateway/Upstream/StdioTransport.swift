@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import ProcessSpawn
 
 /// An upstream MCP server run as a child process: newline-delimited JSON-RPC on its stdin and
 /// stdout, its stderr copied to the log line by line. `close()` ends the process (SIGTERM, then
@@ -14,7 +15,7 @@ public final class StdioTransport: UpstreamTransport {
     private let writeQueue = DispatchQueue(label: "mcp-gateway.stdio.write")
 
     private struct State {
-        var process: Process?
+        var process: ChildProcess?
         var stdin: FileHandle?
         var closed = false
     }
@@ -53,36 +54,36 @@ public final class StdioTransport: UpstreamTransport {
         guard let resolved = Self.resolveExecutable(executable, searchPath: searchPath) else {
             throw UpstreamError.launchFailed("\(executable): not found on PATH (\(searchPath)) or not executable")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: resolved)
-        process.arguments = Array(command.dropFirst())
-        if let environment { process.environment = environment }
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        let (stream, continuation) = AsyncStream<JSONRPCMessage>.makeStream(bufferingPolicy: .unbounded)
+        let process: ChildProcess
         do {
-            try process.run()
+            // Not Foundation's Process: the child would inherit the gateway's ignored SIGTERM and
+            // blocked signals (and so never end on SIGTERM), and its descriptors (another
+            // upstream's stdin, which then never sees end-of-file).
+            process = try ChildProcess(executable: resolved, arguments: Array(command.dropFirst()), environment: environment,
+                                       stdin: .pipe, stdout: .pipe, stderr: .pipe)
         } catch {
             throw UpstreamError.launchFailed("\(command.joined(separator: " ")): \(error)")
         }
+        guard let input = process.standardInput, let output = process.standardOutput, let errors = process.standardError else {
+            preconditionFailure("the three streams are pipes")
+        }
+        let (stream, continuation) = AsyncStream<JSONRPCMessage>.makeStream(bufferingPolicy: .unbounded)
         let alreadyClosed = state.withLockedValue { state -> Bool in
             state.process = process
-            state.stdin = input.fileHandleForWriting
+            state.stdin = input
             return state.closed
         }
         if alreadyClosed { Self.stop(process) }
         let logger = self.logger
         let pid = process.processIdentifier
-        Self.readLines(from: output.fileHandleForReading, name: "stdout \(pid)") { line in
+        Self.readLines(from: output, name: "stdout \(pid)") { line in
             Self.decode(line, logger: logger).forEach { continuation.yield($0) }
         } onEnd: {
             continuation.finish()
+            // Its stdout closed: it is ending on its own, most likely. Reap it (close() would too).
+            DispatchQueue.global().async { _ = process.wait(timeout: .seconds(5)) }
         }
-        Self.readLines(from: errors.fileHandleForReading, name: "stderr \(pid)") { line in
+        Self.readLines(from: errors, name: "stderr \(pid)") { line in
             logger.info("upstream stderr", metadata: ["pid": "\(pid)", "line": "\(String(decoding: line, as: UTF8.self))"])
         } onEnd: {}
         return stream
@@ -106,7 +107,7 @@ public final class StdioTransport: UpstreamTransport {
     }
 
     public func close() async {
-        let (process, stdin) = state.withLockedValue { state -> (Process?, FileHandle?) in
+        let (process, stdin) = state.withLockedValue { state -> (ChildProcess?, FileHandle?) in
             state.closed = true
             defer { state.stdin = nil }
             return (state.process, state.stdin)
@@ -121,13 +122,8 @@ public final class StdioTransport: UpstreamTransport {
         }
     }
 
-    private static func stop(_ process: Process, grace: TimeInterval = 2) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    private static func stop(_ process: ChildProcess, grace: Duration = .seconds(2)) {
+        process.terminate(grace: grace)
     }
 
     /// Reads `handle` on a thread of its own until end of file, calling `onLine` for each line.
