@@ -26,6 +26,7 @@ run_step() {
   log "running $name"
   start=$(date +%s)
   session_file=$(mktemp)
+  # shellcheck disable=SC2016  # $$ and $0 belong to the inner shell
   timeout --kill-after=30 "${MCP_STEP_TIMEOUT:-1200}" \
     setsid --wait bash -c 'echo $$ >"$0"; exec stdbuf -oL -eL "$@"' "$session_file" "$@" || status=$?
   session=$(cat "$session_file")

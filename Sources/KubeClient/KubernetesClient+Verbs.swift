@@ -158,6 +158,24 @@ extension KubernetesClient {
         try await update(R.resourceType, object, name: object.name, namespace: object.metadata.namespace)
     }
 
+    /// Reads an object, changes it and replaces it, reading and changing it again when another
+    /// writer got in between (409 Conflict), up to `attempts` times: client-go's RetryOnConflict
+    /// around a get and an update.
+    @discardableResult
+    public func update<R: KubernetesResource>(_ type: R.Type, name: String, namespace: String? = nil, attempts: Int = 5,
+                                              retryingConflicts change: (inout R) throws -> Void) async throws -> R {
+        var attempt = 1
+        while true {
+            var object = try await get(type, name: name, namespace: namespace)
+            try change(&object)
+            do {
+                return try await update(object)
+            } catch let error as KubernetesError where error.isConflict && attempt < attempts {
+                attempt += 1
+            }
+        }
+    }
+
     /// Replaces the status of a typed object through the status subresource.
     public func updateStatus<R: KubernetesResource>(_ object: R) async throws -> R {
         try await update(R.resourceType, object, name: object.name, namespace: object.metadata.namespace, subresource: "status")

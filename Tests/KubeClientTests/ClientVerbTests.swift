@@ -17,6 +17,16 @@ func configMap(_ name: String, namespace: String = "default", data: [String: Str
     ConfigMap(metadata: ObjectMeta(name: name, namespace: namespace), data: data)
 }
 
+/// Sets `data[key]` of a stored ConfigMap, as another writer would.
+private func setData(_ object: inout JSONValue, _ key: String, _ value: String) {
+    guard case .object(var root) = object else { return }
+    var data: [String: JSONValue] = [:]
+    if case .object(let existing)? = root["data"] { data = existing }
+    data[key] = .string(value)
+    root["data"] = .object(data)
+    object = .object(root)
+}
+
 @Suite struct ClientVerbTests {
     @Test func createGetUpdateDelete() async throws {
         let (server, client) = try await makeFakeCluster()
@@ -58,6 +68,38 @@ func configMap(_ name: String, namespace: String = "default", data: [String: Str
             #expect(error.code == 409)
             #expect(error.message.contains("the object has been modified"))
         }
+    }
+
+    @Test func updateRetryingConflictsReadsAndChangesAgainAfterAnotherWriter() async throws {
+        let (server, client) = try await makeFakeCluster()
+        defer { Task { await server.shutdown() } }
+        _ = try await client.create(configMap("r", data: ["mine": "0"]))
+        var attempts = 0
+        let updated = try await client.update(ConfigMap.self, name: "r", namespace: "default") { object in
+            attempts += 1
+            if attempts == 1 {
+                // Another writer gets in between this read and the update.
+                try? server.modify(ConfigMap.resourceType, namespace: "default", name: "r") { setData(&$0, "theirs", "1") }
+            }
+            object.data?["mine"] = "\(attempts)"
+        }
+        #expect(attempts == 2)
+        #expect(updated.data == ["mine": "2", "theirs": "1"])
+    }
+
+    @Test func updateRetryingConflictsGivesUpAfterItsAttempts() async throws {
+        let (server, client) = try await makeFakeCluster()
+        defer { Task { await server.shutdown() } }
+        _ = try await client.create(configMap("busy"))
+        var attempts = 0
+        await #expect(throws: KubernetesError.self) {
+            try await client.update(ConfigMap.self, name: "busy", namespace: "default", attempts: 3) { object in
+                attempts += 1
+                try? server.modify(ConfigMap.resourceType, namespace: "default", name: "busy") { setData(&$0, "n", "\(attempts)") }
+                object.data?["k"] = "mine"
+            }
+        }
+        #expect(attempts == 3)
     }
 
     @Test func createOfATakenNameIsAlreadyExists() async throws {

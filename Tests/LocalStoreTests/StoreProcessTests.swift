@@ -44,22 +44,17 @@ import Glibc
         // Start a large apply with verbose store logging; kill -9 it once it has written 200
         // objects inside its (uncommitted) transaction.
         let killedAt: String = try await onDedicatedThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Ctl.executable)
-            process.arguments = ["apply", "-f", big, "--no-controller", "-v", "6", "--state", state]
-            process.environment = environment
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(executable: Ctl.executable,
+                                           arguments: ["apply", "-f", big, "--no-controller", "-v", "6", "--state", state],
+                                           environment: environment, stdin: .null, stdout: .null, stderr: .pipe)
             var buffer = ""
-            let handle = errors.fileHandleForReading
+            guard let handle = process.standardError else { preconditionFailure("stderr is a pipe") }
             while !buffer.contains("wrote 200 of 2000") {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 buffer += String(decoding: chunk, as: UTF8.self)
             }
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             process.waitUntilExit()
             return buffer.split(separator: "\n").last.map(String.init) ?? ""
         }

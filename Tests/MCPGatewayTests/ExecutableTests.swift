@@ -79,16 +79,8 @@ struct ExecutableTests {
         ]
         for (arguments, expected) in cases {
             let output = try await onDedicatedThread { () -> (Int32, String) in
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: Self.executable)
-                process.arguments = ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"] + arguments
-                let errors = Pipe()
-                process.standardError = errors
-                process.standardOutput = Pipe()
-                try process.run()
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                return (process.terminationStatus, message)
+                let outcome = try runProcess(Self.executable, ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"] + arguments)
+                return (outcome.status, outcome.stderr)
             }
             #expect(output.0 != 0, "\(arguments)")
             #expect(output.1.contains(expected), "\(arguments): \(output.1)")
@@ -98,16 +90,9 @@ struct ExecutableTests {
     @Test func refusesABadPolicyFileWithOneLine() throws {
         let directory = try makeTemporaryDirectory()
         try #"{"defaultAction":"sometimes"}"#.write(toFile: directory + "/policy.json", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--policy", directory + "/policy.json", "--", "true"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("invalid policy"), "\(message)")
+        let outcome = try runProcess(Self.executable, ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+                                                       "--policy", directory + "/policy.json", "--", "true"])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("invalid policy"), "\(outcome.stderr)")
     }
 }

@@ -116,6 +116,12 @@ final class OperatorHarness: Sendable {
         try? server.object(MCPServer.resourceType, namespace: namespace, name: name)?.decode(as: MCPServer.self)
     }
 
+    /// Changes an MCPServer as a user's client does: read, change, update, and again on a 409 (the
+    /// operator writes its status in between).
+    func updateServer(_ name: String, namespace: String = "default", _ change: (inout MCPServer) -> Void) async throws {
+        try await client.update(MCPServer.self, name: name, namespace: namespace, retryingConflicts: change)
+    }
+
     func condition(_ type: String, of name: String) -> Condition? {
         mcpServer(name)?.status?.conditions?.first { $0.type == type }
     }

@@ -9,7 +9,7 @@ import TestSupport
 /// log (standard error) goes to a file the test reads; its probe and metrics listeners are on
 /// free loopback ports.
 final class OperatorProcess: @unchecked Sendable {
-    let process: Process
+    let process: ChildProcess
     let logPath: String
     let probePort: Int
     let metricsPort: Int
@@ -54,32 +54,28 @@ final class OperatorProcess: @unchecked Sendable {
         self.identity = identity
         logPath = directory + "/\(identity).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments + [
-            "--health-probe-bind-address", "127.0.0.1:\(probePort)", "--metrics-bind-address", "127.0.0.1:\(metricsPort)",
-        ]
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = nil
         environment["POD_NAME"] = identity
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        try process.run()
-        self.process = process
+        process = try ChildProcess(
+            executable: executable,
+            arguments: arguments + [
+                "--health-probe-bind-address", "127.0.0.1:\(probePort)", "--metrics-bind-address", "127.0.0.1:\(metricsPort)",
+            ],
+            environment: environment, stdin: .null, stdout: .null, stderr: .file(logPath))
     }
 
     /// The log so far.
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash).
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// Waits for the exit and returns the status, or nil when it is still running at `timeout`.
     func exitStatus(within timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
+        return process.termination?.status
     }
 
     /// Ends the process if it still runs (test cleanup).

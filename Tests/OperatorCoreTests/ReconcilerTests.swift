@@ -59,14 +59,12 @@ import Testing
             await eventually("the Deployment") { h.deployment("files") != nil }
             await h.settle()
             // A spec change.
-            var server = try #require(h.mcpServer("files"))
-            server.spec.image = "example.com/files:2"
-            _ = try await h.client.update(server)
+            try await h.updateServer("files") { $0.spec.image = "example.com/files:2" }
             await eventually("the new image") { h.deployment("files")?.spec?.template.spec?.containers.first?.image == "example.com/files:2" }
             // Another manager changes the image with a PUT.
-            var edited = try #require(h.deployment("files"))
-            edited.spec?.template.spec?.containers[0].image = "evil.example.com/x:1"
-            _ = try await h.client.update(edited)
+            try await h.client.update(Deployment.self, name: "files", namespace: "default") {
+                $0.spec?.template.spec?.containers[0].image = "evil.example.com/x:1"
+            }
             await eventually("the edit reverted") { h.deployment("files")?.spec?.template.spec?.containers.first?.image == "example.com/files:2" }
             // A deleted child comes back.
             try await h.client.delete(Service.self, name: "files", namespace: "default")
@@ -82,17 +80,13 @@ import Testing
             await eventually("three replicas") { h.deployment("files")?.spec?.replicas == 3 }
             await eventually("a PDB") { h.server.object(PodDisruptionBudget.resourceType, namespace: "default", name: "files") != nil }
 
-            var server = try #require(h.mcpServer("files"))
-            server.spec.autoscaling = .init(minReplicas: 2, maxReplicas: 6)
-            _ = try await h.client.update(server)
+            try await h.updateServer("files") { $0.spec.autoscaling = .init(minReplicas: 2, maxReplicas: 6) }
             await eventually("an HPA") { h.server.object(HorizontalPodAutoscaler.resourceType, namespace: "default", name: "files") != nil }
             await h.settle()
             // The HPA scales the Deployment; the operator leaves replicas alone from now on.
             _ = try await h.client.scale(Deployment.resourceType, name: "files", namespace: "default", replicas: 5)
             h.server.clearRequests()
-            server = try #require(h.mcpServer("files"))
-            server.spec.image = "example.com/files:3"
-            _ = try await h.client.update(server)
+            try await h.updateServer("files") { $0.spec.image = "example.com/files:3" }
             await eventually("the rollout") { h.deployment("files")?.spec?.template.spec?.containers.first?.image == "example.com/files:3" }
             await h.settle()
             #expect(h.deployment("files")?.spec?.replicas == 5)
@@ -103,10 +97,10 @@ import Testing
                 #expect(body[path: ["spec", "replicas"]] == nil)
             }
             // Autoscaling off: the HPA goes.
-            server = try #require(h.mcpServer("files"))
-            server.spec.autoscaling = nil
-            server.spec.replicas = 1
-            _ = try await h.client.update(server)
+            try await h.updateServer("files") {
+                $0.spec.autoscaling = nil
+                $0.spec.replicas = 1
+            }
             await eventually("the HPA deleted") { h.server.object(HorizontalPodAutoscaler.resourceType, namespace: "default", name: "files") == nil }
             await eventually("the PDB deleted") { h.server.object(PodDisruptionBudget.resourceType, namespace: "default", name: "files") == nil }
         }

@@ -144,9 +144,9 @@ import Testing
             h.policy.distribution.enqueueAll()
             h.policy.policies.enqueueAll()
             // A metadata-only touch of the policy (an annotation) is not a change either.
-            var policy = try await h.client.get(MCPPolicy.self, name: "base", namespace: "default")
-            policy.metadata.annotations = ["note": "touched"]
-            _ = try await h.client.update(policy)
+            try await h.client.update(MCPPolicy.self, name: "base", namespace: "default") {
+                $0.metadata.annotations = ["note": "touched"]
+            }
             await h.settle()
             let writes = h.api.writes.filter { !($0.path.contains("/mcppolicies/base") && $0.method == "PUT" && !$0.path.hasSuffix("/status")) }
             #expect(writes.isEmpty, "writes: \(writes.map { "\($0.method) \($0.path)" })")

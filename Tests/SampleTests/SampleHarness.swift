@@ -38,29 +38,23 @@ enum SampleHarness {
     /// reply line (a `docker run -i` of an image, for instance).
     static func exchange(path: String, arguments: [String], _ lines: [String], environment: [String: String] = [:]) async throws -> Exchange {
         try await onDedicatedThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            let input = Pipe(), output = Pipe()
             let errorFile = NSTemporaryDirectory() + "sample-stderr-\(UUID().uuidString)"
-            FileManager.default.createFile(atPath: errorFile, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: errorFile) }
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
-            try process.run()
-            input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
-            try input.fileHandleForWriting.close()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            let process = try ChildProcess(executable: path, arguments: arguments,
+                                           environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+                                           stdin: .pipe, stdout: .pipe, stderr: .file(errorFile))
+            guard let input = process.standardInput, let output = process.standardOutput else { preconditionFailure("pipes") }
+            try? input.write(contentsOf: Data(lines.map { $0 + "\n" }.joined().utf8))
+            try input.close()
+            let data = output.readDataToEndOfFile()
+            let termination = process.waitUntilExit()
             let stderr = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
             let replies = try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
                 do { return try JSON(parsing: String(line)) } catch {
                     throw SampleTestFailure("\(path) printed a line that is not JSON: \(line); stderr: \(stderr)")
                 }
             }
-            return Exchange(replies: replies, stderr: stderr, status: process.terminationStatus)
+            return Exchange(replies: replies, stderr: stderr, status: termination.status)
         }
     }
 
