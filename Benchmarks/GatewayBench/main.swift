@@ -53,34 +53,19 @@ struct BenchError: Error, CustomStringConvertible {
 func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
 /// Starts a child process with stdout piped and stderr to `log`; returns it and its first stdout line.
-func spawn(_ executable: String, _ arguments: [String], log: String) async throws -> (Process, String) {
-    FileManager.default.createFile(atPath: log, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle(forWritingAtPath: log)
-    try process.run()
-    let line = try await onDedicatedThread { () -> String in
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(60)
-        while !buffer.contains(0x0A) {
-            guard process.isRunning, Date() < deadline else { throw BenchError("\(executable) printed nothing; see \(log)") }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { Thread.sleep(forTimeInterval: 0.01) } else { buffer.append(chunk) }
-        }
-        return String(decoding: buffer.prefix { $0 != 0x0A }, as: UTF8.self)
+/// (The process ends when the returned value goes.)
+func spawn(_ executable: String, _ arguments: [String], log: String) async throws -> (PeerProcess, String) {
+    do {
+        let peer = try await PeerProcess.start(executable: executable, arguments: arguments, timeout: .seconds(60), stderr: .file(log))
+        return (peer, peer.firstLine)
+    } catch {
+        throw BenchError("\(executable) printed nothing; see \(log)")
     }
-    return (process, line)
 }
 
-func stop(_ process: Process, signal: Int32 = SIGTERM) {
-    guard process.isRunning else { return }
-    kill(process.processIdentifier, signal)
-    let deadline = Date().addingTimeInterval(5)
-    while process.isRunning, Date() < deadline { usleep(10_000) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+func stop(_ process: ChildProcess, signal: Int32 = SIGTERM) {
+    process.signal(signal)
+    if process.wait(timeout: .seconds(5)) == nil { process.terminate(grace: .zero) }
 }
 
 /// A free loopback port (bound, read and released).
@@ -103,7 +88,7 @@ func freePort() throws -> Int {
 
 /// Debian's nginx as a reverse proxy to the upstream, in the foreground, from a generated config
 /// in `directory`; returns the process and its port.
-func startNginx(_ nginx: String, upstreamPort: Int, directory: String) async throws -> (Process, Int) {
+func startNginx(_ nginx: String, upstreamPort: Int, directory: String) async throws -> (ChildProcess, Int) {
     let port = try freePort()
     let config = """
     \(geteuid() == 0 ? "user root;" : "")
@@ -133,12 +118,8 @@ func startNginx(_ nginx: String, upstreamPort: Int, directory: String) async thr
     }
     """
     try config.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: nginx)
-    process.arguments = ["-p", directory, "-c", directory + "/nginx.conf", "-e", directory + "/nginx-error.log"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle(forWritingAtPath: directory + "/nginx-error.log") ?? FileHandle.nullDevice
-    try process.run()
+    let process = try ChildProcess(executable: nginx, arguments: ["-p", directory, "-c", directory + "/nginx.conf", "-e", directory + "/nginx-error.log"],
+                                   stdin: .null, stdout: .null, stderr: .file(directory + "/nginx-error.log"))
     return (process, port)
 }
 
@@ -191,7 +172,7 @@ func main() async throws {
         "--policy", directory + "/policy.json", "--upstream-url", upstreamURL, "--log-level", "warning",
         "--max-sessions", String(options.concurrency * 2 + 16),
     ], log: directory + "/gateway.log")
-    defer { stop(gateway) }
+    defer { stop(gateway.process) }
     let ports = try JSONValue(parsing: announced)
     guard let gatewayPort = ports["port"]?.intValue, let adminPort = ports["adminPort"]?.intValue else {
         throw BenchError("the gateway announced \(announced)")
@@ -200,7 +181,7 @@ func main() async throws {
     say("gateway ready \(ContinuousClock.now - bootStart) after start (boot policy: 1,000 rules, 100,000 CIDRs)")
 
     // nginx in front of the same upstream.
-    var nginx: (Process, Int)?
+    var nginx: (ChildProcess, Int)?
     if FileManager.default.isExecutableFile(atPath: options.nginx) {
         nginx = try await startNginx(options.nginx, upstreamPort: upstreamPort, directory: directory)
     } else {
@@ -261,9 +242,9 @@ func main() async throws {
         results.append(await load.run(LoadRun.Target(name: "nginx proxy_pass", url: "http://127.0.0.1:\(nginx.1)/mcp") { _ in mcpHeaders }))
     }
     say("gateway …")
-    let cpuBefore = cpuSeconds(pid: gateway.processIdentifier)
+    let cpuBefore = cpuSeconds(pid: gateway.process.processIdentifier)
     let gatewayResult = await load.run(LoadRun.Target(name: "mcp-gateway (full policy)", url: gatewayURL, headers: sessionHeaders))
-    let gatewayCPU = cpuSeconds(pid: gateway.processIdentifier) - cpuBefore
+    let gatewayCPU = cpuSeconds(pid: gateway.process.processIdentifier) - cpuBefore
     results.append(gatewayResult)
 
     // The gateway again, with a policy pushed every swapEveryMilliseconds.

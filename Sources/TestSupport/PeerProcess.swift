@@ -13,10 +13,11 @@ public final class PeerProcess: @unchecked Sendable {
 
     /// Starts `executable` with `arguments` and waits up to `timeout` for its first output line.
     /// This blocks the calling thread: from async code use `PeerProcess.start`.
+    /// `stderr` goes to this process's stderr unless given (a log file, say).
     public init(executable: String, arguments: [String], environment: [String: String]? = nil,
-                timeout: Duration = .seconds(20)) throws {
+                timeout: Duration = .seconds(20), stderr: ChildProcess.Stream = .inherit) throws {
         let process = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
-                                       stdin: .null, stdout: .pipe, stderr: .inherit)
+                                       stdin: .null, stdout: .pipe, stderr: stderr)
         self.process = process
         // poll(2) before each read, so a peer that stays silent cannot block this past the deadline.
         guard let descriptor = process.standardOutput?.fileDescriptor else { preconditionFailure("stdout is a pipe") }
@@ -134,9 +135,9 @@ public func makeTemporaryDirectory(prefix: String = "mcp-test") throws -> String
 extension PeerProcess {
     /// Starts a peer process without blocking the caller's thread; see `init`.
     public static func start(executable: String, arguments: [String], environment: [String: String]? = nil,
-                             timeout: Duration = .seconds(20)) async throws -> PeerProcess {
+                             timeout: Duration = .seconds(20), stderr: ChildProcess.Stream = .inherit) async throws -> PeerProcess {
         try await onDedicatedThread {
-            try PeerProcess(executable: executable, arguments: arguments, environment: environment, timeout: timeout)
+            try PeerProcess(executable: executable, arguments: arguments, environment: environment, timeout: timeout, stderr: stderr)
         }
     }
 }
