@@ -5,6 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 require_swift
 apt_install libcurl4-openssl-dev libsqlite3-dev openssl python3 python3-pip pkg-config ca-certificates patchelf binutils
+# hack/test.sh runs each step under timeout/stdbuf (coreutils), setsid (util-linux), pgrep/pkill (procps).
+apt_install coreutils util-linux procps
 # Real MCP peers for the gateway's tests: the official Python SDK as a client, mcp-server-time as
 # a stdio upstream.
 pip_install "mcp>=2.3" mcp-server-time
