@@ -13,6 +13,9 @@ struct MCPGatewayCommand: AsyncParsableCommand {
         abstract: "The policy-enforcing MCP gateway: MCP transports for clients, the server and its plugins upstream.",
         discussion: """
         The main upstream is either --upstream-url (Streamable HTTP) or a command after `--` (stdio).
+        The admin token comes from --admin-token-file or from MCP_GATEWAY_ADMIN_TOKEN, which the gateway \
+        removes from its environment at start (no upstream inherits it); the process is made non-dumpable \
+        so a stdio server running as the same user cannot read it back.
         Every option may instead be set with an environment variable: MCP_GATEWAY_LISTEN, MCP_GATEWAY_ADMIN_LISTEN,
         MCP_GATEWAY_ADMIN_TOKEN_FILE, MCP_GATEWAY_POLICY, MCP_GATEWAY_UPSTREAM_URL, MCP_GATEWAY_PLUGINS
         (comma-separated NAME=URL), MCP_GATEWAY_WARM_POOL, MCP_GATEWAY_SESSION_IDLE_TIMEOUT, MCP_GATEWAY_MAX_SESSIONS, MCP_GATEWAY_MAX_BODY_BYTES,
@@ -50,7 +53,11 @@ struct MCPGatewayCommand: AsyncParsableCommand {
     var installTo: String?
     @Argument(parsing: .postTerminator, help: "The stdio upstream command and its arguments.") var command: [String] = []
 
+    /// The admin token taken from `MCP_GATEWAY_ADMIN_TOKEN` at start (see `AdminTokenEnvironment`).
+    nonisolated(unsafe) static var environmentAdminToken: String?
+
     static func main() async {
+        environmentAdminToken = AdminTokenEnvironment.take()
         let arguments = EnvironmentArguments.merge(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot(arguments)
@@ -125,6 +132,7 @@ struct MCPGatewayCommand: AsyncParsableCommand {
             return Data(text.utf8)
         }
         let adminToken = try adminTokenFile.map { try read($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            ?? Self.environmentAdminToken
         let authentication = AuthenticationConfiguration(
             jwksJSON: try jwksFile.map(read), jwksURL: jwksURL, issuer: jwtIssuer, audience: jwtAudience,
             apiKeyHashes: try apiKeysFile.map { AuthenticationConfiguration.parseAPIKeyHashes(try read($0)) } ?? [:])

@@ -67,6 +67,50 @@ struct ExecutableTests {
         if !gateway.process.isRunning { #expect(gateway.process.termination == .exited(0)) }
     }
 
+    @Test func theAdminTokenFromTheEnvironmentIsHiddenFromTheStdioServer() async throws {
+        // As in a pod: gateway and stdio server run as the same unprivileged user (here through
+        // setpriv, since the tests run as root, who may read anything).
+        let directory = try makeTemporaryDirectory()
+        chmod(directory, 0o777)
+        try #"{"defaultAction":"allow","authentication":{"allowAnonymous":true}}"#.write(toFile: directory + "/policy.json", atomically: true, encoding: .utf8)
+        // The upstream records what it can see of the token, then idles.
+        let probe = """
+            env > \(directory)/child-env
+            if cat /proc/$PPID/environ >/dev/null 2>&1; then echo readable; else echo unreadable; fi > \(directory)/parent-environ
+            exec cat
+            """
+        var environment = ProcessInfo.processInfo.environment
+        environment["MCP_GATEWAY_ADMIN_TOKEN"] = "secret-from-the-environment"
+        environment["MCP_GATEWAY_WARM_POOL"] = "1"
+        environment["MCP_GATEWAY_LOG_LEVEL"] = "critical"
+        let gateway = try await PeerProcess.start(
+            executable: "/usr/bin/setpriv",
+            arguments: ["--reuid", "65532", "--regid", "65532", "--clear-groups", "--", Self.executable,
+                        "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--policy", directory + "/policy.json",
+                        "--", "/bin/sh", "-c", probe],
+            environment: environment)
+        defer { gateway.stop() }
+        let ports = try JSONValue(parsing: gateway.firstLine)
+        let admin = Int(try #require(ports["adminPort"]?.intValue))
+        // The token works on the admin API.
+        let enforced = try await TestHTTP.request(.GET, port: admin, path: "/admin/policy",
+                                                  headers: [("Authorization", "Bearer secret-from-the-environment")])
+        #expect(enforced.status == 200)
+        let refused = try await TestHTTP.request(.GET, port: admin, path: "/admin/policy", headers: [("Authorization", "Bearer guess")])
+        #expect(refused.status == 401)
+        // The warm upstream has started and written what it saw.
+        var seen: String?
+        for _ in 0..<100 where seen == nil {
+            seen = (try? String(contentsOfFile: directory + "/parent-environ", encoding: .utf8)).flatMap { $0.hasSuffix("\n") ? $0 : nil }
+            if seen == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(seen == "unreadable\n", "the gateway's /proc/PID/environ was \(seen ?? "not checked")")
+        let childEnvironment = (try? String(contentsOfFile: directory + "/child-env", encoding: .utf8)) ?? ""
+        #expect(!childEnvironment.isEmpty)
+        #expect(!childEnvironment.contains("MCP_GATEWAY_ADMIN_TOKEN"))
+        #expect(!childEnvironment.contains("secret-from-the-environment"))
+    }
+
     @Test func refusesBadUpstreamSettingsWithOneLine() async throws {
         let directory = try makeTemporaryDirectory()
         try "not a certificate".write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)

@@ -33,7 +33,9 @@ import Testing
     }
 
     @Test func stdioServerRunsTheGatewayWrappingTheCommand() throws {
-        let plan = try plan(Fixtures.stdioServer())
+        var files = Fixtures.stdioServer()
+        files.spec.env = [EnvVar(name: "LOG", value: "1"), EnvVar(name: "MCP_GATEWAY_ADMIN_TOKEN", value: "chosen-by-the-user")]
+        let plan = try plan(files)
         let pod = try #require(plan.deployment.spec?.template.spec)
         let install = try #require(pod.initContainers?.first)
         #expect(install.name == "install-gateway")
@@ -50,8 +52,15 @@ import Testing
         #expect(server.imagePullPolicy == nil)
         #expect(server.volumeMounts?.first == VolumeMount(name: "gateway-install", mountPath: "/opt/mcp-gateway", readOnly: true))
         #expect(server.command == ["/opt/mcp-gateway/bin/mcp-gateway", "--listen", "0.0.0.0:8080", "--admin-listen", "0.0.0.0:9090",
-                                   "--admin-token-file", "/var/run/mcp-gateway/admin/token",
                                    "--policy", "/etc/mcp-gateway/policy/policy.json", "--", "node", "server.js", "--root", "/data"])
+        // The admin token reaches the gateway as a variable from the Secret, never as a file the
+        // server (same container, same user) could read; the gateway drops it from its
+        // environment. A user's variable of that name does not override it.
+        let adminToken = EnvVar(name: "MCP_GATEWAY_ADMIN_TOKEN",
+                                valueFrom: EnvVarSource(secretKeyRef: SecretKeySelector(name: "files-gateway-admin", key: "token")))
+        #expect(server.env == [EnvVar(name: "LOG", value: "1"), adminToken])
+        #expect(pod.volumes?.contains { $0.secret?.secretName == "files-gateway-admin" } == false)
+        #expect(server.volumeMounts?.map(\.name).sorted() == ["gateway-install", "policy", "tmp"])
         #expect(server.ports?.map(\.name) == ["mcp", "admin"])
         #expect(server.ports?.map(\.containerPort) == [8080, 9090])
         #expect(server.readinessProbe?.httpGet?.path == "/readyz")
@@ -73,6 +82,9 @@ import Testing
         #expect(gateway.imagePullPolicy == "IfNotPresent")
         #expect(gateway.volumeMounts?.contains { $0.name == "gateway-install" } == false)
         #expect(pod.volumes?.contains { $0.name == "gateway-install" } == false)
+        #expect(gateway.env == [EnvVar(name: "MCP_GATEWAY_ADMIN_TOKEN",
+                                       valueFrom: EnvVarSource(secretKeyRef: SecretKeySelector(name: "web-gateway-admin", key: "token")))])
+        #expect(pod.volumes?.contains { $0.secret?.secretName == "web-gateway-admin" } == false)
         #expect(pod.containers[0].imagePullPolicy == nil)
         #expect(gateway.args?.contains("--upstream-url") == true)
         #expect(gateway.args?.contains("http://127.0.0.1:3000/mcp") == true)

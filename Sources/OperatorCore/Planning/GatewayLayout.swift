@@ -19,10 +19,10 @@ public enum GatewayLayout {
     public static let installTarget = "/gateway-install"
     /// The name of the shared volume holding the gateway's install folder.
     public static let installVolume = "gateway-install"
-    /// Where the admin token Secret is mounted.
-    public static let adminTokenDirectory = "/var/run/mcp-gateway/admin"
-    /// The admin token file.
-    public static let adminTokenFile = "/var/run/mcp-gateway/admin/token"
+    /// The variable the gateway takes its admin token from (from the admin Secret). Not a mounted
+    /// file: a stdio server runs in the gateway's container as the same user and could read it;
+    /// the gateway removes the variable from its environment and makes itself non-dumpable.
+    public static let adminTokenVariable = "MCP_GATEWAY_ADMIN_TOKEN"
     /// Where the policy ConfigMap is mounted (a directory mount, so updates reach the pod).
     public static let policyDirectory = "/etc/mcp-gateway/policy"
     /// The policy file.

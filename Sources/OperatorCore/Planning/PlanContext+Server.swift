@@ -11,12 +11,10 @@ extension PlanContext {
         let labels = naming.labels(component: OperatorLabels.serverComponent)
         var volumes = [
             Volume(name: "policy", configMap: ConfigMapVolumeSource(name: naming.policyConfigMap)),
-            Volume(name: "admin-token", secret: SecretVolumeSource(secretName: naming.adminSecret, defaultMode: 0o440)),
             Self.tmpVolume,
         ]
         var gatewayMounts = [
             VolumeMount(name: "policy", mountPath: GatewayLayout.policyDirectory, readOnly: true),
-            VolumeMount(name: "admin-token", mountPath: GatewayLayout.adminTokenDirectory, readOnly: true),
             Self.tmpMount,
         ]
         if let keys = spec.gateway?.apiKeysSecretRef {
@@ -33,7 +31,8 @@ extension PlanContext {
             let command = [GatewayLayout.binary] + gatewayArguments(upstreamURL: nil)
                 + ["--"] + (spec.command ?? []) + (spec.args ?? [])
             containers = [Container(
-                name: "server", image: spec.image, command: command, ports: gatewayPorts, env: spec.env, envFrom: spec.envFrom,
+                name: "server", image: spec.image, command: command, ports: gatewayPorts,
+                env: (spec.env ?? []).filter { $0.name != GatewayLayout.adminTokenVariable } + [adminTokenVariable], envFrom: spec.envFrom,
                 resources: spec.resources,
                 volumeMounts: [GatewayLayout.installMount] + gatewayMounts,
                 livenessProbe: probes.liveness, readinessProbe: probes.readiness, securityContext: GatewayLayout.containerSecurity)]
@@ -47,7 +46,8 @@ extension PlanContext {
                           volumeMounts: [Self.tmpMount], securityContext: GatewayLayout.containerSecurity),
                 Container(name: "gateway", image: gatewayImage, imagePullPolicy: options.gatewayImagePullPolicy.rawValue,
                           command: [GatewayLayout.binary],
-                          args: gatewayArguments(upstreamURL: upstream), ports: gatewayPorts, resources: spec.gateway?.resources,
+                          args: gatewayArguments(upstreamURL: upstream), ports: gatewayPorts, env: [adminTokenVariable],
+                          resources: spec.gateway?.resources,
                           volumeMounts: gatewayMounts, livenessProbe: probes.liveness, readinessProbe: probes.readiness,
                           securityContext: GatewayLayout.containerSecurity),
             ]
@@ -62,10 +62,16 @@ extension PlanContext {
                                                template: PodTemplateSpec(metadata: ObjectMeta(labels: labels), spec: pod)))
     }
 
+    /// The gateway's admin token, from the admin Secret (see `GatewayLayout.adminTokenVariable`).
+    var adminTokenVariable: EnvVar {
+        EnvVar(name: GatewayLayout.adminTokenVariable,
+               valueFrom: EnvVarSource(secretKeyRef: SecretKeySelector(name: naming.adminSecret, key: GatewayLayout.adminTokenKey)))
+    }
+
     /// The gateway's flags (the same for both transports, but for the upstream).
     func gatewayArguments(upstreamURL: String?) -> [String] {
         var arguments = ["--listen", "0.0.0.0:\(GatewayLayout.mcpPort)", "--admin-listen", "0.0.0.0:\(GatewayLayout.adminPort)",
-                         "--admin-token-file", GatewayLayout.adminTokenFile, "--policy", GatewayLayout.policyFile]
+                         "--policy", GatewayLayout.policyFile]
         if let upstreamURL { arguments += ["--upstream-url", upstreamURL] }
         for plugin in spec.plugins ?? [] {
             arguments += ["--plugin", "\(plugin.name)=\(pluginURL(plugin))"]
