@@ -27,7 +27,7 @@ import Testing
 
     @Test func stdioServerWithPluginsGetsNetworksVolumesAndContainers() throws {
         let plan = try LocalPlanner.plan(server: Self.server(replicas: 2, plugins: [Self.textPlugin]), images: Self.images,
-                                         clientPorts: [0: 41000], tokenFingerprint: "f1", options: Self.options)
+                                         clientPorts: [0: 41000], adminToken: "t1", options: Self.options)
         #expect(plan.networks.map(\.name) == ["mcp-dev-posts", "mcp-dev-posts-plugins"])
         #expect(plan.networks.map(\.internal) == [false, true])
         #expect(plan.volumes.map(\.name) == ["mcp-dev-posts-gateway-bin-aaaabbbbcccc", "mcp-dev-posts-config", "mcp-dev-posts-plugin-config"])
@@ -43,7 +43,7 @@ import Testing
 
     @Test func stdioServerRunsUnderTheGatewayInItsOwnImage() throws {
         let plan = try LocalPlanner.plan(server: Self.server(plugins: [Self.textPlugin]), images: Self.images,
-                                         clientPorts: [0: 41000], tokenFingerprint: "f1", options: Self.options)
+                                         clientPorts: [0: 41000], adminToken: "t1", options: Self.options)
         let gateway = try #require(plan.gateways.first)
         #expect(gateway.config.image == "mcp-operator/sample-posts:dev")
         #expect(gateway.config.entrypoint == Self.gatewayEntrypoint)
@@ -52,8 +52,10 @@ import Testing
         #expect(Array(cmd[(terminator + 1)...]) == ["/opt/mcp-sample/bin/mcp-sample-posts"], "the image's entrypoint, wrapped")
         #expect(cmd.contains("text=http://plugin-text:8080/mcp"))
         #expect(cmd.contains("/etc/mcp-gateway/policy/policy.json"))
-        #expect(cmd.contains("/etc/mcp-gateway/admin/token"))
-        #expect(gateway.config.env == ["POSTS_DB=/tmp/p.sqlite"])
+        // The admin token is a variable the gateway takes out of its environment, never a file
+        // the server beside it could read.
+        #expect(!cmd.contains("--admin-token-file"))
+        #expect(gateway.config.env == ["POSTS_DB=/tmp/p.sqlite", "MCP_GATEWAY_ADMIN_TOKEN=t1"])
         let mounts = gateway.hostConfig.mounts ?? []
         #expect(mounts.contains { $0.target == "/opt/mcp-gateway" && $0.source == "mcp-dev-posts-gateway-bin-aaaabbbbcccc" && $0.readOnly == true })
         #expect(mounts.contains { $0.target == "/etc/mcp-gateway" && $0.source == "mcp-dev-posts-config" && $0.readOnly == true })
@@ -160,22 +162,22 @@ import Testing
 
     @Test func specHashChangesWithTheSpecButNotWithTheHostPort() throws {
         let base = try LocalPlanner.plan(server: Self.server(plugins: [Self.textPlugin]), images: Self.images, clientPorts: [0: 41000],
-                                         tokenFingerprint: "f1", options: Self.options)
+                                         adminToken: "t1", options: Self.options)
         let otherPort = try LocalPlanner.plan(server: Self.server(plugins: [Self.textPlugin]), images: Self.images, clientPorts: [0: 42000],
-                                              tokenFingerprint: "f1", options: Self.options)
+                                              adminToken: "t1", options: Self.options)
         #expect(base.gateways[0].specHash == otherPort.gateways[0].specHash)
         var changed = Self.server(plugins: [Self.textPlugin])
         changed.spec.plugins?[0].resources = ResourceRequirements(limits: ["memory": "128Mi"])
-        let other = try LocalPlanner.plan(server: changed, images: Self.images, clientPorts: [0: 41000], tokenFingerprint: "f1", options: Self.options)
+        let other = try LocalPlanner.plan(server: changed, images: Self.images, clientPorts: [0: 41000], adminToken: "t1", options: Self.options)
         #expect(other.plugins[0].specHash != base.plugins[0].specHash)
         #expect(other.gateways[0].specHash == base.gateways[0].specHash, "a plugin's limits do not touch the gateway")
         let newToken = try LocalPlanner.plan(server: Self.server(plugins: [Self.textPlugin]), images: Self.images, clientPorts: [0: 41000],
-                                             tokenFingerprint: "f2", options: Self.options)
+                                             adminToken: "t2", options: Self.options)
         #expect(newToken.gateways[0].specHash != base.gateways[0].specHash, "gateways that booted with another token are replaced")
     }
 
     @Test func objectsOfAnotherServerOrInstanceAreForeign() throws {
-        let plan = try LocalPlanner.plan(server: Self.server(), images: Self.images, clientPorts: [0: 41000], tokenFingerprint: "f", options: Self.options)
+        let plan = try LocalPlanner.plan(server: Self.server(), images: Self.images, clientPorts: [0: 41000], adminToken: "t", options: Self.options)
         #expect(plan.foreignOwner(plan.ownerLabels.merging([LocalLabels.component: "plugin"]) { $1 }) == nil)
         let otherInstance = plan.ownerLabels.merging([LocalLabels.instance: "ci"]) { $1 }
         #expect(plan.foreignOwner(otherInstance) == "MCPServer dev/posts of local instance \"ci\"")

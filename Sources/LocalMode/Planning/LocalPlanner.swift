@@ -31,8 +31,9 @@ public enum LocalPlanner {
     public static let gatewayDirectory = "/opt/mcp-gateway"
     /// Where the config volume is mounted in gateway containers.
     public static let configDirectory = "/etc/mcp-gateway"
-    /// The admin token's path in the config volume.
-    public static let tokenPath = "admin/token"
+    /// The variable gateways take their admin token from (not a file in the config volume: a
+    /// stdio server runs in its gateway's container as the same user and could read it).
+    public static let adminTokenVariable = GatewayLayout.adminTokenVariable
     /// The policy's path in the config volume.
     public static let policyPath = "policy/policy.json"
     /// The policy of a stdio plugin's own gateway: everything through, anonymous callers
@@ -42,10 +43,10 @@ public enum LocalPlanner {
     /// The plan for `server` (its spec gets its defaults here). `images` holds what the engine
     /// knows of the gateway image and every image the spec names; `clientPorts` the host port
     /// each gateway replica keeps (absent: any free port).
-    /// `tokenFingerprint` identifies the admin token in the config volume: gateways that booted
-    /// with another token are re-created.
+    /// `adminToken` is the gateways' admin token; a fingerprint of it labels them, so gateways that
+    /// booted with another token are re-created.
     public static func plan(server: MCPServer, images: [String: ImageFacts], clientPorts: [Int: Int] = [:],
-                            tokenFingerprint: String = "", options: LocalPlanOptions) throws(LocalPlanError) -> LocalPlan {
+                            adminToken: String = "", options: LocalPlanOptions) throws(LocalPlanError) -> LocalPlan {
         let namespace = server.metadata.namespace ?? "default"
         let name = server.metadata.name ?? ""
         let spec = server.spec.withDefaults()
@@ -81,7 +82,7 @@ public enum LocalPlanner {
         if plugins.contains(where: { $0.transport?.isHTTP != true }) {
             volumes.append(DesiredVolume(name: naming.pluginConfigVolume, labels: labels("plugin-config")))
         }
-        let context = Context(spec: spec, naming: naming, options: options, gatewayImage: gatewayImage, tokenFingerprint: tokenFingerprint,
+        let context = Context(spec: spec, naming: naming, options: options, gatewayImage: gatewayImage, adminToken: adminToken,
                               gatewayVolume: volumes[0].name, configVolume: volumes[1].name,
                               pluginConfigVolume: naming.pluginConfigVolume, labels: labels)
 
@@ -150,7 +151,7 @@ private struct Context {
     let naming: LocalNaming
     let options: LocalPlanOptions
     let gatewayImage: ImageFacts
-    let tokenFingerprint: String
+    let adminToken: String
     let gatewayVolume: String
     let configVolume: String
     let pluginConfigVolume: String
@@ -258,17 +259,18 @@ private struct Context {
     func gateway(replica: Int, serverImage: ImageFacts, plugins: [String], hostPort: Int?) -> DesiredContainer {
         let config = LocalPlanner.configDirectory
         var arguments = ["--listen", "0.0.0.0:\(LocalPlanner.clientPort)", "--admin-listen", "0.0.0.0:\(LocalPlanner.adminPort)",
-                         "--admin-token-file", "\(config)/\(LocalPlanner.tokenPath)", "--policy", "\(config)/\(LocalPlanner.policyPath)",
+                         "--policy", "\(config)/\(LocalPlanner.policyPath)",
                          "--log-format", "json"] + plugins
         var mounts: [Mount] = [.volume(configVolume, at: config, readOnly: true)]
         let image: String
-        var environment: [String]?
+        var environment = ["\(LocalPlanner.adminTokenVariable)=\(adminToken)"]
         if spec.transport?.isHTTP == true {
             image = options.gatewayImage
             arguments += ["--upstream-url", "http://\(naming.serverAlias(replica)):\(spec.port ?? 8080)\(spec.path ?? "/mcp")"]
         } else {
             image = spec.image
-            environment = self.environment(spec.env)
+            let own = self.environment(spec.env?.filter { $0.name != LocalPlanner.adminTokenVariable }) ?? []
+            environment = own + environment
             mounts.insert(.volume(gatewayVolume, at: LocalPlanner.gatewayDirectory, readOnly: true), at: 0)
             arguments += ["--"] + command(spec.command, spec.args, image: serverImage)
         }
@@ -276,7 +278,7 @@ private struct Context {
         let adminKey = "\(LocalPlanner.adminPort)/tcp"
         let ports = [clientKey: [PortBinding(hostIp: options.publishAddress, hostPort: hostPort.map(String.init) ?? "")],
                      adminKey: [PortBinding(hostIp: options.publishAddress, hostPort: "")]]
-        var extra = [LocalLabels.replica: "\(replica)", LocalLabels.tokenFingerprint: tokenFingerprint]
+        var extra = [LocalLabels.replica: "\(replica)", LocalLabels.tokenFingerprint: AdminTokens.fingerprint(adminToken)]
         if let hostPort { extra[LocalLabels.clientPort] = "\(hostPort)" }
         let containerConfig = ContainerConfig(
             image: image, cmd: arguments, entrypoint: gatewayImage.entrypoint, env: environment, labels: labels("gateway", extra),

@@ -64,7 +64,7 @@ struct LocalServerReconciler: Reconciler {
             let images = try await imageFacts(for: server)
             let ports = try await clientPorts(for: server, namespace: namespace, name: name)
             plan = try LocalPlanner.plan(server: server, images: images, clientPorts: ports,
-                                         tokenFingerprint: AdminTokens.fingerprint(token), options: options.plan)
+                                         adminToken: token, options: options.plan)
         } catch let failure as LocalPlanError {
             try await writeStatus(server, failure: failure, plan: nil, policy: release)
             return .requeueAfter(options.resyncInterval)
@@ -205,8 +205,6 @@ struct LocalServerReconciler: Reconciler {
         let wanted = "\(AdminTokens.fingerprint(token)) \(release.version)"
         if existing.contains(plan.configVolume.name), runtime.configWritten(key) == wanted { return }
         let archive = try TarArchive([
-            .directory("admin", mode: 0o755),
-            .file(LocalPlanner.tokenPath, Data(token.utf8), mode: 0o440, uid: 65532, gid: 65532),
             .directory("policy", mode: 0o755),
             .file(LocalPlanner.policyPath, release.canonicalDocument, mode: 0o444),
         ]).data()
