@@ -68,11 +68,15 @@ struct ExecutableTests {
     }
 
     @Test func theAdminTokenFromTheEnvironmentIsHiddenFromTheStdioServer() async throws {
-        // As in a pod: gateway and stdio server run as the same unprivileged user (here through
-        // setpriv, since the tests run as root, who may read anything).
+        // As in a pod: gateway and stdio server run as the same unprivileged user.
         let directory = try makeTemporaryDirectory()
         chmod(directory, 0o777)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try #"{"defaultAction":"allow","authentication":{"allowAnonymous":true}}"#.write(toFile: directory + "/policy.json", atomically: true, encoding: .utf8)
+        // A copy of the binary that user can reach (the build folder may sit under /root).
+        let executable = directory + "/mcp-gateway"
+        try FileManager.default.copyItem(atPath: Self.executable, toPath: executable)
+        chmod(executable, 0o755)
         // The upstream records what it can see of the token, then idles.
         let probe = """
             env > \(directory)/child-env
@@ -83,12 +87,12 @@ struct ExecutableTests {
         environment["MCP_GATEWAY_ADMIN_TOKEN"] = "secret-from-the-environment"
         environment["MCP_GATEWAY_WARM_POOL"] = "1"
         environment["MCP_GATEWAY_LOG_LEVEL"] = "critical"
-        let gateway = try await PeerProcess.start(
-            executable: "/usr/bin/setpriv",
-            arguments: ["--reuid", "65532", "--regid", "65532", "--clear-groups", "--", Self.executable,
-                        "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--policy", directory + "/policy.json",
-                        "--", "/bin/sh", "-c", probe],
-            environment: environment)
+        let gatewayCommand = [executable, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--policy", directory + "/policy.json",
+                              "--", "/bin/sh", "-c", probe]
+        // Root may read anything: as root, both run as 65532; otherwise they already share a user.
+        let asUser = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid", "65532", "--regid", "65532", "--clear-groups", "--"] : []
+        let command = asUser + gatewayCommand
+        let gateway = try await PeerProcess.start(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)
         defer { gateway.stop() }
         let ports = try JSONValue(parsing: gateway.firstLine)
         let admin = Int(try #require(ports["adminPort"]?.intValue))
