@@ -138,12 +138,9 @@ struct ExecInvocation: Sendable {
         let standardOutput = stdout.readDataToEndOfFile()
         group.wait()
         let termination = process.waitUntilExit()
-        if case .signaled = termination {
-            return ProcessOutput(status: termination.status, signaled: true, stdout: standardOutput, stderr: errorOutput.data)
-        }
-        return ProcessOutput(status: termination.status, signaled: false, stdout: standardOutput, stderr: errorOutput.data)
+        let signaled = if case .signaled = termination { true } else { false }
+        return ProcessOutput(status: termination.status, signaled: signaled, stdout: standardOutput, stderr: errorOutput.data)
     }
-
 
     /// Written by one reader thread, read after `DispatchGroup.wait()` orders the two.
     private final class DataBox: @unchecked Sendable {

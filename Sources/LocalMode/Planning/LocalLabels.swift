@@ -23,8 +23,6 @@ public enum LocalLabels {
     /// On a gateway container: the host port its MCP listener is published on, kept across
     /// re-creations so the endpoint stays the same.
     public static let clientPort = "mcpoperator.io/client-port"
-    /// On a gateway container: a fingerprint of the admin token it booted with.
-    public static let tokenFingerprint = "mcpoperator.io/admin-token-fingerprint"
 }
 
 /// The part a container plays for its server.

@@ -31,9 +31,6 @@ public enum LocalPlanner {
     public static let gatewayDirectory = "/opt/mcp-gateway"
     /// Where the config volume is mounted in gateway containers.
     public static let configDirectory = "/etc/mcp-gateway"
-    /// The variable gateways take their admin token from (not a file in the config volume: a
-    /// stdio server runs in its gateway's container as the same user and could read it).
-    public static let adminTokenVariable = GatewayLayout.adminTokenVariable
     /// The policy's path in the config volume.
     public static let policyPath = "policy/policy.json"
     /// The policy of a stdio plugin's own gateway: everything through, anonymous callers
@@ -43,8 +40,9 @@ public enum LocalPlanner {
     /// The plan for `server` (its spec gets its defaults here). `images` holds what the engine
     /// knows of the gateway image and every image the spec names; `clientPorts` the host port
     /// each gateway replica keeps (absent: any free port).
-    /// `adminToken` is the gateways' admin token; a fingerprint of it labels them, so gateways that
-    /// booted with another token are re-created.
+    /// `adminToken` is the gateways' admin token, in their environment (`GatewayLayout.adminTokenVariable`,
+    /// not a file in the config volume a stdio server beside it could read); gateways that booted
+    /// with another token differ in their spec hash and are re-created.
     public static func plan(server: MCPServer, images: [String: ImageFacts], clientPorts: [Int: Int] = [:],
                             adminToken: String = "", options: LocalPlanOptions) throws(LocalPlanError) -> LocalPlan {
         let namespace = server.metadata.namespace ?? "default"
@@ -263,13 +261,13 @@ private struct Context {
                          "--log-format", "json"] + plugins
         var mounts: [Mount] = [.volume(configVolume, at: config, readOnly: true)]
         let image: String
-        var environment = ["\(LocalPlanner.adminTokenVariable)=\(adminToken)"]
+        var environment = ["\(GatewayLayout.adminTokenVariable)=\(adminToken)"]
         if spec.transport?.isHTTP == true {
             image = options.gatewayImage
             arguments += ["--upstream-url", "http://\(naming.serverAlias(replica)):\(spec.port ?? 8080)\(spec.path ?? "/mcp")"]
         } else {
             image = spec.image
-            let own = self.environment(spec.env?.filter { $0.name != LocalPlanner.adminTokenVariable }) ?? []
+            let own = self.environment(spec.env?.filter { $0.name != GatewayLayout.adminTokenVariable }) ?? []
             environment = own + environment
             mounts.insert(.volume(gatewayVolume, at: LocalPlanner.gatewayDirectory, readOnly: true), at: 0)
             arguments += ["--"] + command(spec.command, spec.args, image: serverImage)
@@ -278,7 +276,7 @@ private struct Context {
         let adminKey = "\(LocalPlanner.adminPort)/tcp"
         let ports = [clientKey: [PortBinding(hostIp: options.publishAddress, hostPort: hostPort.map(String.init) ?? "")],
                      adminKey: [PortBinding(hostIp: options.publishAddress, hostPort: "")]]
-        var extra = [LocalLabels.replica: "\(replica)", LocalLabels.tokenFingerprint: AdminTokens.fingerprint(adminToken)]
+        var extra = [LocalLabels.replica: "\(replica)"]
         if let hostPort { extra[LocalLabels.clientPort] = "\(hostPort)" }
         let containerConfig = ContainerConfig(
             image: image, cmd: arguments, entrypoint: gatewayImage.entrypoint, env: environment, labels: labels("gateway", extra),

@@ -1,9 +1,7 @@
-import Crypto
 import Foundation
 
 /// The admin token of each local server's gateways: 32 random bytes, hex, kept in a file of the
-/// state directory (mode 0600) so a restarted controller can still push policy; a fingerprint
-/// of it labels the gateways, so gateways that booted with another token are re-created.
+/// state directory (mode 0600) so a restarted controller can still push policy.
 struct AdminTokens: Sendable {
     let directory: String
 
@@ -26,11 +24,6 @@ struct AdminTokens: Sendable {
     /// Forgets the token of a deleted server.
     func remove(namespace: String, name: String) {
         try? FileManager.default.removeItem(atPath: path(namespace: namespace, name: name))
-    }
-
-    /// The first 16 hex digits of the token's SHA-256.
-    static func fingerprint(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     private func path(namespace: String, name: String) -> String {

@@ -73,7 +73,7 @@ public final class StdioTransport: UpstreamTransport {
             state.stdin = input
             return state.closed
         }
-        if alreadyClosed { Self.stop(process) }
+        if alreadyClosed { process.terminate(grace: .seconds(2)) }
         let logger = self.logger
         let pid = process.processIdentifier
         Self.readLines(from: output, name: "stdout \(pid)") { line in
@@ -116,14 +116,10 @@ public final class StdioTransport: UpstreamTransport {
         guard let process else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
-                Self.stop(process)
+                process.terminate(grace: .seconds(2))
                 continuation.resume()
             }
         }
-    }
-
-    private static func stop(_ process: ChildProcess, grace: Duration = .seconds(2)) {
-        process.terminate(grace: grace)
     }
 
     /// Reads `handle` on a thread of its own until end of file, calling `onLine` for each line.

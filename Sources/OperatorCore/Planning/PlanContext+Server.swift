@@ -32,7 +32,7 @@ extension PlanContext {
                 + ["--"] + (spec.command ?? []) + (spec.args ?? [])
             containers = [Container(
                 name: "server", image: spec.image, command: command, ports: gatewayPorts,
-                env: (spec.env ?? []).filter { $0.name != GatewayLayout.adminTokenVariable } + [adminTokenVariable], envFrom: spec.envFrom,
+                env: (spec.env ?? []).filter { $0.name != GatewayLayout.adminTokenVariable } + [adminTokenEnv], envFrom: spec.envFrom,
                 resources: spec.resources,
                 volumeMounts: [GatewayLayout.installMount] + gatewayMounts,
                 livenessProbe: probes.liveness, readinessProbe: probes.readiness, securityContext: GatewayLayout.containerSecurity)]
@@ -46,7 +46,7 @@ extension PlanContext {
                           volumeMounts: [Self.tmpMount], securityContext: GatewayLayout.containerSecurity),
                 Container(name: "gateway", image: gatewayImage, imagePullPolicy: options.gatewayImagePullPolicy.rawValue,
                           command: [GatewayLayout.binary],
-                          args: gatewayArguments(upstreamURL: upstream), ports: gatewayPorts, env: [adminTokenVariable],
+                          args: gatewayArguments(upstreamURL: upstream), ports: gatewayPorts, env: [adminTokenEnv],
                           resources: spec.gateway?.resources,
                           volumeMounts: gatewayMounts, livenessProbe: probes.liveness, readinessProbe: probes.readiness,
                           securityContext: GatewayLayout.containerSecurity),
@@ -63,7 +63,7 @@ extension PlanContext {
     }
 
     /// The gateway's admin token, from the admin Secret (see `GatewayLayout.adminTokenVariable`).
-    var adminTokenVariable: EnvVar {
+    var adminTokenEnv: EnvVar {
         EnvVar(name: GatewayLayout.adminTokenVariable,
                valueFrom: EnvVarSource(secretKeyRef: SecretKeySelector(name: naming.adminSecret, key: GatewayLayout.adminTokenKey)))
     }
