@@ -199,7 +199,8 @@ import TestSupport
             _ = await first.exitStatus(within: .seconds(10))
             // Not released: operator-b waits out the 15 s lease, then acquires it.
             await eventually("operator-b leads", timeout: .seconds(60)) { leaseHolder(api) == "operator-b" }
-            #expect(second.log.contains("acquired leadership"))
+            // It logs after the Lease write the line above saw.
+            await eventually("operator-b logs it", timeout: .seconds(10)) { second.log.contains("acquired leadership") }
             _ = try await client.create(server("after-failover"))
             await eventually("the new leader reconciles", timeout: .seconds(30)) { isReconciled(api, "after-failover") }
         }
