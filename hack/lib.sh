@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Shared helpers for the hack/ scripts: logging and installing what a fresh machine lacks.
-set -euo pipefail
+set -eEuo pipefail
+# A command that stops a script names itself, its file and line (set -E: also inside functions).
+on_error() {
+  local status=$?
+  printf 'error: %s:%s: "%s" failed (exit status %s)\n' "${BASH_SOURCE[1]:-?}" "${BASH_LINENO[0]}" "$BASH_COMMAND" "$status" >&2
+}
+trap on_error ERR
 
 # Every log line carries the wall-clock time since the outermost script started (CI reads where the
 # time went from these).
