@@ -12,6 +12,22 @@ public protocol ThreatFeedResolving: Sendable {
 
     /// Identities (`FeedIdentity`) of feeds whose content changed after a refresh, as they change.
     func contentChanges() -> AsyncStream<FeedIdentity>
+
+    /// Stops refreshing, and forgets the content of, every feed not in `inUse` (the feeds the
+    /// current policies name), so a feed dropped from every policy is no longer fetched. A feed
+    /// resolved very recently is kept: a policy naming it may be newer than the caller's view.
+    func retainOnly(_ inUse: Set<FeedIdentity>) async
+}
+
+extension FeedIdentity {
+    /// The feeds `policies` name, each in its policy's namespace.
+    public static func named(by policies: some Sequence<(feeds: [PolicyDocument.Feed], namespace: String)>) -> Set<FeedIdentity> {
+        var identities = Set<FeedIdentity>()
+        for policy in policies {
+            for feed in policy.feeds { if let identity = FeedIdentity(feed, namespace: policy.namespace) { identities.insert(identity) } }
+        }
+        return identities
+    }
 }
 
 /// A feed's identity across policies: a ConfigMap key in a namespace, or a URL.

@@ -38,6 +38,8 @@ final class FakeFeedResolver: ThreatFeedResolving, @unchecked Sendable {
     }
 
     func contentChanges() -> AsyncStream<FeedIdentity> { changes }
+
+    func retainOnly(_ inUse: Set<FeedIdentity>) async {}
 }
 
 struct PolicyRenderingTests {

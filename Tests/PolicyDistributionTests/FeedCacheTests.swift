@@ -107,6 +107,33 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
         #expect(await changes.next() == .url(server.url("/b")))
     }
 
+    @Test func aFeedNoPolicyNamesIsForgottenAndNoLongerFetched() async throws {
+        let server = try await FeedServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/kept", body: "192.0.2.1\n")
+        server.set("/dropped", body: "192.0.2.2\n")
+        let clock = FeedTestClock()
+        let cache = makeCache(clock)
+        _ = await cache.resolve([feed("kept", url: server.url("/kept")), feed("dropped", url: server.url("/dropped"))], namespace: "default")
+
+        // Just resolved: a policy naming it may be newer than the caller's list, so it stays.
+        await cache.retainOnly([.url(server.url("/kept"))])
+        #expect(await cache.identities == [.url(server.url("/kept")), .url(server.url("/dropped"))])
+
+        clock.advance(.seconds(61))
+        await cache.retainOnly([.url(server.url("/kept"))])
+        #expect(await cache.identities == [.url(server.url("/kept"))])
+        clock.advance(.seconds(3601))
+        await cache.refreshDue()
+        #expect(server.requests.filter { $0.path == "/kept" }.count == 2)
+        #expect(server.requests.filter { $0.path == "/dropped" }.count == 1, "a forgotten feed is not fetched again")
+
+        // Named again later: loaded afresh.
+        let again = await cache.resolve([feed("dropped", url: server.url("/dropped"))], namespace: "default")
+        #expect(again.denyCIDRs == ["192.0.2.2/32"])
+        #expect(server.requests.filter { $0.path == "/dropped" }.count == 2)
+    }
+
     @Test func unchangedContentRaisesNoEventAndChangedContentRaisesExactlyOne() async throws {
         let server = try await FeedServer.start()
         defer { Task { await server.stop() } }

@@ -29,6 +29,13 @@ final class ScriptedFeeds: ThreatFeedResolving, @unchecked Sendable {
     }
 
     func contentChanges() -> AsyncStream<FeedIdentity> { changes }
+
+    private var retained: Set<FeedIdentity>?
+
+    func retainOnly(_ inUse: Set<FeedIdentity>) async { lock.withLock { retained = inUse } }
+
+    /// What the last `retainOnly` kept; nil before the first.
+    var lastRetained: Set<FeedIdentity>? { lock.withLock { retained } }
 }
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PolicyOperatorFeedTests {
@@ -81,6 +88,29 @@ final class ScriptedFeeds: ThreatFeedResolving, @unchecked Sendable {
                 return zero == second && one == second
             }
             await eventually("status records it") { h.mcpServer("files")?.status?.policy?.desiredVersion == second }
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
+    @Test func aFeedNoPolicyNamesAnyMoreIsDroppedFromTheCache() async throws {
+        let feeds = ScriptedFeeds(blocks: ["192.0.2.0/24"])
+        let h = try await PolicyOperatorHarness(feeds: feeds)
+        do {
+            let kept = "https://feeds.example.com/kept.txt"
+            let dropped = "https://feeds.example.com/dropped.txt"
+            func policy(_ name: String, feed url: String) -> MCPPolicy {
+                var spec = GatewayFleet.allowAll.selecting(app: "files")
+                spec.threatIntel = PolicyDocument.ThreatIntel(feeds: [PolicyDocument.Feed(name: name, url: url)])
+                return MCPPolicy(metadata: ObjectMeta(name: name, namespace: "default"), spec: spec)
+            }
+            _ = try await h.client.create(policy("stays", feed: kept))
+            _ = try await h.client.create(policy("goes", feed: dropped))
+            await eventually("both feeds are in use") { feeds.lastRetained == [.url(kept), .url(dropped)] }
+            try await h.client.delete(MCPPolicy.self, name: "goes", namespace: "default")
+            await eventually("the deleted policy's feed is no longer retained") { feeds.lastRetained == [.url(kept)] }
         } catch {
             await h.stop()
             throw error

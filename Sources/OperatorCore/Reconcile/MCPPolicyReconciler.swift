@@ -9,8 +9,9 @@ import PolicyDistribution
 /// verdict, naming each field and reason), `version` (of its document with its feeds' blocks),
 /// `FeedsReady` when it names feeds, the servers it applies to (`serverSelector` and the
 /// servers' `policyRefs`) and how many of them enforce their current merged document on every
-/// replica (`Propagated`), and when a change last reached its last replica. It pushes nothing
-/// itself: distribution is per server (`PolicyDistributionReconciler`).
+/// replica (`Propagated`), and when a change last reached its last replica; and tells the
+/// threat-feed cache which feeds the policies still name. It pushes nothing itself:
+/// distribution is per server (`PolicyDistributionReconciler`).
 public final class MCPPolicyReconciler: Reconciler {
     let client: KubernetesClient
     let cache: OperatorCache
@@ -29,6 +30,12 @@ public final class MCPPolicyReconciler: Reconciler {
     }
 
     public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        // A deleted policy, or one whose feeds changed, may leave a feed that no policy names.
+        if let feeds = renderer.feeds {
+            await feeds.retainOnly(FeedIdentity.named(by: cache.policies.list()
+                .filter { $0.metadata.deletionTimestamp == nil }
+                .map { (feeds: $0.spec.threatIntel?.feeds ?? [], namespace: $0.metadata.namespace ?? "default") }))
+        }
         guard let policy = cache.policies.get(key), policy.metadata.deletionTimestamp == nil else { return .done }
         let namespace = policy.metadata.namespace ?? "default"
         let own = await renderer.render(policy: policy)

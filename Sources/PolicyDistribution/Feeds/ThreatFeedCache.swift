@@ -14,6 +14,8 @@ import PolicyEngine
 ///   content and is reported as a `FeedProblem` until a refresh succeeds; the retry comes after
 ///   at most five minutes (or the interval, if shorter), never before the server's `Retry-After`.
 ///   Garbage lines in otherwise good content are skipped and also reported, with line numbers.
+/// - `retainOnly(_:)` forgets the feeds no policy names any more (not resolved within the last
+///   `minimumIntervalSeconds` either): they are no longer fetched and their content is dropped.
 /// - `contentChanges()` yields a feed's identity only when a refresh changed its parsed blocks (a
 ///   `304`, or a `200` with the same entries in another order, yields nothing).
 ///
@@ -51,6 +53,8 @@ public actor ThreatFeedCache: ThreatFeedResolving {
         var garbage: String?
         var nextRefresh: ContinuousClock.Instant
         var lastChecked: ContinuousClock.Instant?
+        /// The last `resolve` that named the feed.
+        var lastResolved: ContinuousClock.Instant
         /// No request before this: the one-minute floor and what the server asked for.
         var notBefore: ContinuousClock.Instant?
     }
@@ -136,6 +140,18 @@ public actor ThreatFeedCache: ThreatFeedResolving {
         }
     }
 
+    public func retainOnly(_ inUse: Set<FeedIdentity>) {
+        let recent = now() - .seconds(schedule.minimumIntervalSeconds)
+        let unused = entries.filter { !inUse.contains($0.key.identity) && $0.value.lastResolved < recent }.map(\.key)
+        for key in unused {
+            entries[key] = nil
+            logger.info("threat feed no longer named by any policy; no longer refreshed", metadata: ["feed": "\(key.identity)"])
+        }
+    }
+
+    /// The feeds the cache holds (and refreshes).
+    public var identities: Set<FeedIdentity> { Set(entries.keys.map(\.identity)) }
+
     /// When the feed of `identity` (any format) is next refreshed; nil when unknown.
     public func nextRefresh(of identity: FeedIdentity) -> ContinuousClock.Instant? {
         entries.filter { $0.key.identity == identity }.map(\.value.nextRefresh).min()
@@ -143,16 +159,18 @@ public actor ThreatFeedCache: ThreatFeedResolving {
 
     private func register(_ key: FeedKey, intervalSeconds: Int?) {
         let interval = max(intervalSeconds ?? schedule.defaultIntervalSeconds, schedule.minimumIntervalSeconds)
+        let current = now()
         if var entry = entries[key] {
+            entry.lastResolved = current
             if interval < entry.intervalSeconds {
                 entry.intervalSeconds = interval
                 if let last = entry.lastChecked, entry.failure == nil {
                     entry.nextRefresh = min(entry.nextRefresh, last + .seconds(interval))
                 }
-                entries[key] = entry
             }
+            entries[key] = entry
         } else {
-            entries[key] = Entry(intervalSeconds: interval, nextRefresh: now())
+            entries[key] = Entry(intervalSeconds: interval, nextRefresh: current, lastResolved: current)
         }
     }
 
