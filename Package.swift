@@ -83,13 +83,15 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        // Policy distribution: the pusher (admin endpoints, acks, retries, verification) and
-        // threat-intel feeds; one implementation for the operator and local mode.
+        // Policy distribution: the pusher (admin endpoints, acks, retries, verification),
+        // threat-intel feeds and the policy parts of statuses; one implementation for the operator
+        // and local mode.
         .target(
             name: "PolicyDistribution",
             dependencies: [
                 "ControlPlaneHTTP",
                 "KubeClient",
+                "OperatorAPI",
                 "PolicyEngine",
                 "KubeModel",
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +116,6 @@ let package = Package(
                 "KubeModel",
                 "LocalStore",
                 "OperatorAPI",
-                "OperatorCore",
                 "PolicyDistribution",
                 "PolicyEngine",
                 .product(name: "Logging", package: "swift-log"),

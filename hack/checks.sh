@@ -134,8 +134,8 @@ done
 
 log "checks: the Dockerfile (stages named, base images pinned by tag, non-root, static Swift runtime, OCI labels)"
 check "Dockerfile" python3 "$checks/dockerfile.py" Dockerfile --dockerignore .dockerignore \
-  --gateway-layout Sources/OperatorCore/Planning/GatewayLayout.swift
-layout=Sources/OperatorCore/Planning/GatewayLayout.swift
+  --gateway-layout Sources/OperatorAPI/GatewayLayout.swift
+layout=Sources/OperatorAPI/GatewayLayout.swift
 sed 's#^COPY --from=build /opt/mcp-gateway /opt/mcp-gateway$#COPY --from=build /opt/mcp-gateway /usr/local/mcp-gateway#' Dockerfile >"$work/moved-gateway.Dockerfile"
 expect_failure "a gateway image with its install folder elsewhere" "must hold the gateway's install folder at /opt/mcp-gateway" \
   python3 "$checks/dockerfile.py" "$work/moved-gateway.Dockerfile" --context . --gateway-layout "$layout"

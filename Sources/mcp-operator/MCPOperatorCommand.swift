@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KubeModel
 import OperatorCore
 
 /// `mcp-operator`: reconciles MCPServer and MCPPolicy resources. A thin entry point: the work

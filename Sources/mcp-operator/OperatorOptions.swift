@@ -1,4 +1,5 @@
 import Logging
+import KubeModel
 import OperatorCore
 
 /// The format of log lines.

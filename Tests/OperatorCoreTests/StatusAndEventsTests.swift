@@ -6,11 +6,11 @@ import Testing
 @Suite struct StatusAndEventsTests {
     @Test func conditionsKeepTheirTransitionTimeUnlessTheStatusFlips() {
         var conditions: [Condition] = []
-        MCPServerStatusBuilder.set(&conditions, Condition(type: "Ready", status: "False", reason: "A"), now: "t1")
-        MCPServerStatusBuilder.set(&conditions, Condition(type: "Ready", status: "False", reason: "B"), now: "t2")
+        conditions.set(Condition(type: "Ready", status: "False", reason: "A"), now: "t1")
+        conditions.set(Condition(type: "Ready", status: "False", reason: "B"), now: "t2")
         #expect(conditions.first?.lastTransitionTime == "t1")
         #expect(conditions.first?.reason == "B")
-        MCPServerStatusBuilder.set(&conditions, Condition(type: "Ready", status: "True", reason: "C"), now: "t3")
+        conditions.set(Condition(type: "Ready", status: "True", reason: "C"), now: "t3")
         #expect(conditions.first?.lastTransitionTime == "t3")
     }
 

@@ -174,6 +174,22 @@ public struct Condition: Codable, Sendable, Hashable {
     }
 }
 
+extension [Condition] {
+    /// Sets `condition` in place (or appends it), keeping `lastTransitionTime` unless the status
+    /// flips, as the API conventions ask; `now` is the time of a flip (RFC 3339).
+    public mutating func set(_ condition: Condition, now: String) {
+        var condition = condition
+        if let index = firstIndex(where: { $0.type == condition.type }) {
+            let old = self[index]
+            condition.lastTransitionTime = old.status == condition.status ? (old.lastTransitionTime ?? now) : now
+            self[index] = condition
+        } else {
+            condition.lastTransitionTime = now
+            append(condition)
+        }
+    }
+}
+
 /// A reference to an object, or a field of one (core/v1 ObjectReference).
 public struct ObjectReference: Codable, Sendable, Hashable {
     public var apiVersion: String?

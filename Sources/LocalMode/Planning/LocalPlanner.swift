@@ -3,7 +3,6 @@ import DockerEngine
 import Foundation
 import KubeModel
 import OperatorAPI
-import OperatorCore
 
 /// Turns an MCPServer into its `LocalPlan`, purely: the same resource that becomes Deployments
 /// and NetworkPolicies on Kubernetes becomes networks, volumes and containers here.

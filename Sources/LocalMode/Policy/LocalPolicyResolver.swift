@@ -1,5 +1,4 @@
 import OperatorAPI
-import OperatorCore
 import PolicyEngine
 
 /// The policy document a local server's gateways enforce: the MCPPolicies it names or that

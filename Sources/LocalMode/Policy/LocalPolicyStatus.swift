@@ -2,7 +2,6 @@ import Foundation
 import KubeModel
 import LocalStore
 import OperatorAPI
-import OperatorCore
 import PolicyDistribution
 import PolicyEngine
 

@@ -4,7 +4,6 @@ import Foundation
 import KubeModel
 import LocalStore
 import OperatorAPI
-import OperatorCore
 import PolicyDistribution
 
 extension LocalServerReconciler {

@@ -6,7 +6,6 @@ import KubeModel
 import LocalStore
 import Logging
 import OperatorAPI
-import OperatorCore
 import PolicyDistribution
 import PolicyEngine
 

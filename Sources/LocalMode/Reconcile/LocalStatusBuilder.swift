@@ -1,7 +1,6 @@
 import Foundation
 import KubeModel
 import OperatorAPI
-import OperatorCore
 import PolicyDistribution
 
 /// What the controller observed of one gateway replica.
@@ -143,7 +142,7 @@ public enum LocalStatusBuilder {
 
         var conditions = previous.conditions ?? []
         func set(_ type: String, _ value: Bool, _ reason: String, _ message: String) {
-            MCPServerStatusBuilder.set(&conditions, Condition(type: type, status: value ? "True" : "False", observedGeneration: generation,
+            conditions.set(Condition(type: type, status: value ? "True" : "False", observedGeneration: generation,
                                                               reason: reason, message: message), now: inputs.now)
         }
         let ready = status.readyReplicas ?? 0

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// What the planner needs besides the MCPServer and its policy: settings of the operator
 /// installation that every server shares.
 public struct PlannerOptions: Sendable, Hashable {
@@ -30,14 +32,4 @@ public struct PlannerOptions: Sendable, Hashable {
 
     /// The gateway image of this release.
     public static let defaultGatewayImage = "ghcr.io/mcp-operator/mcp-gateway:0.1.0"
-}
-
-/// A container's `imagePullPolicy`: when the kubelet pulls its image.
-public enum ImagePullPolicy: String, Sendable, Hashable, CaseIterable {
-    /// Pull on every container start.
-    case always = "Always"
-    /// Pull only when the node lacks the image.
-    case ifNotPresent = "IfNotPresent"
-    /// Never pull; the image must be on the node already (preloaded or built there).
-    case never = "Never"
 }

@@ -90,16 +90,3 @@ public struct RenderedPolicy: Sendable, Hashable {
     /// The document pushed: the merged one, or the empty document.
     public var effectiveDocument: PolicyDocument { document ?? PolicyDocument() }
 }
-
-/// Why a server's policy cannot be rendered: a condition reason, a message naming the policy,
-/// field and reason, and the policies at fault.
-public struct RenderFailure: Error, Sendable, Hashable {
-    /// `PolicyNotFound` or `InvalidPolicy`.
-    public var reason: String
-    /// What is wrong, with the policy's name and each field's path.
-    public var message: String
-    /// The policies at fault (missing or invalid).
-    public var policies: [String]
-    /// The validation issues, when the policy is invalid.
-    public var issues: [PolicyIssue] = []
-}

@@ -32,24 +32,11 @@ public enum MCPServerStatusBuilder {
         for (type, value, reason, message) in [(MCPServerConditionType.ready, ready.0, ready.1, ready.2),
                                                (MCPServerConditionType.progressing, progressing.0, progressing.1, progressing.2),
                                                (MCPServerConditionType.degraded, degraded.0, degraded.1, degraded.2)] {
-            set(&conditions, Condition(type: type, status: value ? "True" : "False", observedGeneration: generation,
+            conditions.set(Condition(type: type, status: value ? "True" : "False", observedGeneration: generation,
                                        reason: reason, message: message), now: inputs.now)
         }
         status.conditions = conditions
         return status
-    }
-
-    /// Sets a condition in place (or appends it), keeping `lastTransitionTime` unless the status flips.
-    public static func set(_ conditions: inout [Condition], _ condition: Condition, now: String) {
-        var condition = condition
-        if let index = conditions.firstIndex(where: { $0.type == condition.type }) {
-            let old = conditions[index]
-            condition.lastTransitionTime = old.status == condition.status ? (old.lastTransitionTime ?? now) : now
-            conditions[index] = condition
-        } else {
-            condition.lastTransitionTime = now
-            conditions.append(condition)
-        }
     }
 
     private typealias Verdict = (Bool, String, String)

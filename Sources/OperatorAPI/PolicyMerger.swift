@@ -1,5 +1,4 @@
 import KubeModel
-import OperatorAPI
 import PolicyEngine
 
 /// Resolves which MCPPolicies a server enforces and merges them into the one document its

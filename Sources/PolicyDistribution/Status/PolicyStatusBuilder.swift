@@ -1,7 +1,6 @@
 import Foundation
 import KubeModel
 import OperatorAPI
-import PolicyDistribution
 import PolicyEngine
 
 /// Computes the policy parts of statuses, purely: `MCPServer.status.policy` with its
@@ -67,7 +66,7 @@ public enum PolicyStatusBuilder {
                                   reason: Reason.propagating, message: "\(summary); waiting for \(lagging.joined(separator: ", "))")
         }
         var conditions = status.conditions ?? []
-        MCPServerStatusBuilder.set(&conditions, condition, now: now)
+        conditions.set(condition, now: now)
         status.conditions = conditions
         return status
     }
@@ -77,7 +76,7 @@ public enum PolicyStatusBuilder {
     public static func serverStatus(_ previous: MCPServerStatus?, failure: RenderFailure, generation: Int64?, now: String) -> MCPServerStatus {
         var status = previous ?? MCPServerStatus()
         var conditions = status.conditions ?? []
-        MCPServerStatusBuilder.set(&conditions, Condition(
+        conditions.set(Condition(
             type: MCPServerConditionType.policyApplied, status: "False", observedGeneration: generation, reason: failure.reason,
             message: failure.message + "; nothing was pushed, the replicas keep the last good policy"), now: now)
         status.conditions = conditions
@@ -123,7 +122,7 @@ public enum PolicyStatusBuilder {
         status.observedGeneration = generation
         var conditions = status.conditions ?? []
         func set(_ type: String, _ value: Bool, _ reason: String, _ message: String) {
-            MCPServerStatusBuilder.set(&conditions, Condition(type: type, status: value ? "True" : "False", observedGeneration: generation,
+            conditions.set(Condition(type: type, status: value ? "True" : "False", observedGeneration: generation,
                                                              reason: reason, message: message), now: inputs.now)
         }
         if inputs.issues.isEmpty, let version = inputs.version {
