@@ -64,22 +64,17 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: Callbacks (loop thread)
 
     func receiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let text = String(bytes: line, encoding: .utf8) ?? String(bytes: line, encoding: .isoLatin1) else { return true }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("HTTP/") {
+        switch HeaderLine(line) {
+        case .statusLine:
             headers = HTTPHeaders()  // a new response (after 1xx or a redirect)
-            return true
-        }
-        if trimmed.isEmpty {
+        case .end:
             var code = 0
             _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
             if code >= 200 || code == 0 { deliverHead(status: code) }
-            return true
-        }
-        if let colon = trimmed.firstIndex(of: ":") {
-            let name = String(trimmed[..<colon])
-            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        case .field(let name, let value):
             headers.add(name, value)
+        case .other:
+            break
         }
         return true
     }

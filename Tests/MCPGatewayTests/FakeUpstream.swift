@@ -25,12 +25,17 @@ final class FakeUpstream: UpstreamTransport {
         return stream
     }
 
-    func send(_ message: JSONRPCMessage) async throws {
+    func send(_ message: JSONRPCMessage) async throws -> [JSONRPCMessage] {
         let continuation = state.withLockedValue { state in
             state.received.append(message)
             return state.continuation
         }
         guard let continuation else { throw UpstreamError.closed }
+        answer(message, on: continuation)
+        return []  // answers come on the stream, like a stdio server's
+    }
+
+    private func answer(_ message: JSONRPCMessage, on continuation: AsyncStream<JSONRPCMessage>.Continuation) {
         guard case .request(let id, let method, let params) = message else { return }
         switch method {
         case "initialize":

@@ -11,14 +11,17 @@ struct StreamableHTTPTests {
         let record = directory + "/record.jsonl"
         try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream(recordFile: record), warmPool: 0)) { _, port, _ in
             let session = try await TestHTTP.initialize(port: port)
-            // The upstream's own handshake (initialize, then notifications/initialized) may still be
-            // landing in the record: wait for it before taking the baseline.
-            for _ in 0..<100 {
-                if ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").contains("notifications/initialized") { break }
-                try await Task.sleep(for: .milliseconds(20))
+            // Upstream handshakes (each upstream process started gets initialize, and the ones kept
+            // notifications/initialized) may still be landing in the record: the baseline is taken
+            // once it holds a completed handshake and has not changed for a second.
+            var before = ""
+            var quiet = 0
+            for _ in 0..<100 where quiet < 5 {
+                let now = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
+                quiet = now == before && now.contains("notifications/initialized") ? quiet + 1 : 0
+                before = now
+                try await Task.sleep(for: .milliseconds(200))
             }
-            try await Task.sleep(for: .milliseconds(100))
-            let before = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
             let malformed = #"{"jsonrpc":"2.0","id":1,"method":"tools/list""#
             let result = try await TestHTTP.post(port: port, session: session, body: malformed)
             #expect(result.status == 400)

@@ -45,11 +45,11 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         return stream
     }
 
-    /// Posts `message` and hands what the server answers to the message stream; returns when the
-    /// exchange is over (for a request, after its answer was delivered).
-    public func send(_ message: JSONRPCMessage) async throws {
+    /// Posts `message`; returns when the exchange is over. A JSON answer is returned; what an
+    /// event stream carries (progress, then the answer) goes to the message stream as it comes.
+    public func send(_ message: JSONRPCMessage) async throws -> [JSONRPCMessage] {
         guard !state.withLockedValue({ $0.closed }) else { throw UpstreamError.closed }
-        await post(message)
+        return await post(message)
     }
 
     public func negotiated(protocolVersion: String) async {
@@ -101,7 +101,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
 
     private static let postHeaders: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json, text/event-stream"]
 
-    private func post(_ message: JSONRPCMessage) async {
+    private func post(_ message: JSONRPCMessage) async -> [JSONRPCMessage] {
         let hadSession = state.withLockedValue { $0.sessionID != nil }
         let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders), body: Data(message.renderedBytes()))
         do {
@@ -111,23 +111,26 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             }
             switch response.status {
             case 200:
-                try await readMessages(response)
+                return try await readMessages(response)
             case 202, 204:
-                break
+                return []
             case 404 where hadSession:
                 lost("the upstream session expired")
+                return []
             default:
                 let text = String(decoding: try await Self.collect(response.records, limit: 4096), as: UTF8.self)
-                fail(message, with: .upstreamUnavailable("HTTP \(response.status)"), detail: text)
+                return fail(message, with: .upstreamUnavailable("HTTP \(response.status)"), detail: text)
             }
         } catch {
-            fail(message, with: .upstreamUnavailable("connection failed"), detail: "\(error)")
+            return fail(message, with: .upstreamUnavailable("connection failed"), detail: "\(error)")
         }
     }
 
-    private func fail(_ message: JSONRPCMessage, with error: JSONRPCError, detail: String) {
+    /// Logs a failed exchange; a request's caller gets `error` as its answer.
+    private func fail(_ message: JSONRPCMessage, with error: JSONRPCError, detail: String) -> [JSONRPCMessage] {
         logger.warning("HTTP upstream request failed", metadata: ["url": "\(url)", "method": "\(message.method ?? "response")", "detail": "\(detail)"])
-        if case .request(let id, _, _) = message { deliver(.errorResponse(id: id, error: error)) }
+        guard case .request(let id, _, _) = message else { return [] }
+        return [.errorResponse(id: id, error: error)]
     }
 
     /// Every chunk of a body, concatenated, up to `limit` bytes.
@@ -140,7 +143,9 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         return bytes
     }
 
-    private func readMessages(_ response: HTTPStreamResponse) async throws {
+    /// The messages of a response: an event stream's go to the message stream as they come (and
+    /// none is returned); a JSON body's are returned.
+    private func readMessages(_ response: HTTPStreamResponse) async throws -> [JSONRPCMessage] {
         let mediaType = (response.headers["content-type"] ?? "").split(separator: ";").first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         } ?? ""
@@ -148,23 +153,21 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             var parser = SSEParser()
             for try await chunk in response.records {
                 for event in parser.feed(chunk) where event.event == "message" {
-                    decode(Array(event.data.utf8))
+                    decode(Array(event.data.utf8)).forEach(deliver)
                 }
             }
-        } else {
-            decode(try await Self.collect(response.records, limit: 64 << 20))
+            return []
         }
+        return decode(try await Self.collect(response.records, limit: 64 << 20))
     }
 
-    private func decode(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
+    private func decode(_ bytes: [UInt8]) -> [JSONRPCMessage] {
+        guard !bytes.isEmpty else { return [] }
         guard case .success(let payload) = JSONRPCPayload.decode(bytes) else {
             logger.warning("HTTP upstream sent something that is not JSON", metadata: ["url": "\(url)"])
-            return
+            return []
         }
-        for element in payload.elements {
-            if case .success(let message) = element { deliver(message) }
-        }
+        return payload.elements.compactMap { if case .success(let message) = $0 { message } else { nil } }
     }
 
     /// Holds the GET stream open for server-initiated messages; stops when the server does not offer one.
@@ -176,7 +179,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
                 let response = try await http.streamChunks(request)
                 let mediaType = (response.headers["content-type"] ?? "").lowercased()
                 guard response.status == 200, mediaType.hasPrefix("text/event-stream") else { return }
-                try await readMessages(response)
+                try await readMessages(response).forEach(deliver)
                 failures = 0
             } catch {
                 failures += 1

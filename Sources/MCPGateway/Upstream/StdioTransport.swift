@@ -89,7 +89,7 @@ public final class StdioTransport: UpstreamTransport {
         return stream
     }
 
-    public func send(_ message: JSONRPCMessage) async throws {
+    public func send(_ message: JSONRPCMessage) async throws -> [JSONRPCMessage] {
         guard let handle = state.withLockedValue({ $0.closed ? nil : $0.stdin }) else { throw UpstreamError.closed }
         var bytes = message.renderedBytes()
         bytes.append(0x0A)
@@ -104,6 +104,7 @@ public final class StdioTransport: UpstreamTransport {
                 }
             }
         }
+        return []  // answers come on stdout
     }
 
     public func close() async {

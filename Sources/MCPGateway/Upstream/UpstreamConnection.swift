@@ -65,7 +65,7 @@ public actor UpstreamConnection {
             guard case .object = result else { throw UpstreamError.initializeFailed("initialize result is not an object") }
             if let version = result["protocolVersion"]?.stringValue { await transport.negotiated(protocolVersion: version) }
             initializeResult = result
-            try await transport.send(.notification(method: "notifications/initialized", params: nil))
+            try await exchange(.notification(method: "notifications/initialized", params: nil))
             return result
         case .failure(let error):
             throw UpstreamError.initializeFailed(error.description)
@@ -83,7 +83,7 @@ public actor UpstreamConnection {
         return await withTaskCancellationHandler {
             if !Task.isCancelled {
                 do {
-                    try await transport.send(.request(id: id, method: method, params: params))
+                    try await exchange(.request(id: id, method: method, params: params))
                 } catch {
                     remapper.resolve(id)?.context.resolve(.failure(.upstreamUnavailable("send failed")))
                 }
@@ -98,7 +98,7 @@ public actor UpstreamConnection {
     public func notify(method: String, params: JSONValue?) async {
         guard closedError == nil else { return }
         do {
-            try await transport.send(.notification(method: method, params: params))
+            try await exchange(.notification(method: method, params: params))
         } catch {
             logger.debug("notification to upstream failed", metadata: ["upstream": "\(name)", "error": "\(error)"])
         }
@@ -112,7 +112,13 @@ public actor UpstreamConnection {
         case .success(let value): message = .response(id: id, result: value)
         case .failure(let error): message = .errorResponse(id: id, error: error)
         }
-        try? await transport.send(message)
+        try? await exchange(message)
+    }
+
+    /// Sends `message` and takes in what the transport answered within the exchange (an HTTP
+    /// upstream's JSON answer resolves its caller here, without a trip through the reader).
+    private func exchange(_ message: JSONRPCMessage) async throws {
+        for answer in try await transport.send(message) { receive(answer) }
     }
 
     /// Ends the upstream: pending callers get an error, the transport is closed.

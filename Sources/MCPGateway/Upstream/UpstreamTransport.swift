@@ -4,8 +4,10 @@ public protocol UpstreamTransport: Sendable {
     /// Starts the transport (spawns the process, checks the URL) and returns the server's messages.
     /// The stream finishes when the server exits or the connection is lost.
     func start() async throws -> AsyncStream<JSONRPCMessage>
-    /// Sends one message to the server.
-    func send(_ message: JSONRPCMessage) async throws
+    /// Sends one message to the server. Returns what the server answered within the exchange
+    /// itself (an HTTP POST answered with a JSON body), for the caller to handle at once, without
+    /// a trip through the stream; a transport whose answers all come on the stream returns [].
+    func send(_ message: JSONRPCMessage) async throws -> [JSONRPCMessage]
     /// Records the protocol version negotiated with the server (HTTP sends it as a header).
     func negotiated(protocolVersion: String) async
     /// Ends the transport: the process is stopped, the HTTP session deleted.
