@@ -17,8 +17,11 @@ final class CurlTransfer: @unchecked Sendable {
         /// Resume `head` when the headers are complete; deliver records as they arrive.
         case streaming(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<[Data], any Error>.Continuation)
         /// Like `streaming`, but deliver the body's bytes as they arrive, unsplit (Docker's
-        /// multiplexed log frames, which are binary).
-        case rawChunks(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<[Data], any Error>.Continuation)
+        /// multiplexed log frames, which are binary) when the response head satisfies the
+        /// predicate; otherwise hold the body and hand it over whole, with the head, at the end
+        /// (one hand-off to the caller instead of one per piece).
+        case rawChunks(CheckedContinuation<ResponseHead, any Error>, AsyncThrowingStream<[Data], any Error>.Continuation,
+                       streamWhen: @Sendable (HTTPHeaders) -> Bool)
     }
 
     let easy: UnsafeMutableRawPointer
@@ -29,6 +32,8 @@ final class CurlTransfer: @unchecked Sendable {
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var headers = HTTPHeaders()
     private var headDelivered = false
+    /// `rawChunks` only: the head did not ask for streaming, so the body is held to the end.
+    private var holdsBody = false
     private var body = Data()
     private var splitter = LineSplitter()
     private var failure: TransportError?
@@ -99,13 +104,17 @@ final class CurlTransfer: @unchecked Sendable {
                 failure = .recordTooLarge(splitter.maxRecordBytes, method: method, url: url)
                 return false
             }
-        case .rawChunks(_, let chunks):
+        case .rawChunks(_, let chunks, _):
             if !headDelivered {
                 var code = 0
                 _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
                 deliverHead(status: code)
             }
-            chunks.yield([Data(bytes)])
+            if holdsBody {
+                body.append(contentsOf: bytes)
+            } else {
+                chunks.yield([Data(bytes)])
+            }
             return true
         }
     }
@@ -114,8 +123,14 @@ final class CurlTransfer: @unchecked Sendable {
         guard !headDelivered else { return }
         headDelivered = true
         switch mode {
-        case .streaming(let head, _), .rawChunks(let head, _):
+        case .streaming(let head, _):
             head.resume(returning: ResponseHead(status: status, headers: headers))
+        case .rawChunks(let head, _, let streamWhen):
+            if streamWhen(headers) {
+                head.resume(returning: ResponseHead(status: status, headers: headers))
+            } else {
+                holdsBody = true
+            }
         case .buffered:
             break
         }
@@ -165,19 +180,18 @@ final class CurlTransfer: @unchecked Sendable {
                 splitter.finish { records.yield([$0]) }
                 records.finish()
             }
-        case .rawChunks(let head, let chunks):
-            if !headDelivered {
-                headDelivered = true
-                if let error {
-                    head.resume(throwing: error)
-                } else {
-                    head.resume(returning: ResponseHead(status: status, headers: headers))
-                }
-            }
+        case .rawChunks(let head, let chunks, _):
+            // The head is still owed when it never came or the body was held. A held body and the
+            // end go into the stream first, so the caller reads them without waiting again.
+            let headOwed = !headDelivered || holdsBody
+            headDelivered = true
             if let error {
                 chunks.finish(throwing: error)
+                if headOwed { head.resume(throwing: error) }
             } else {
+                if holdsBody, !body.isEmpty { chunks.yield([body]) }
                 chunks.finish()
+                if headOwed { head.resume(returning: ResponseHead(status: status, headers: headers)) }
             }
         }
         body = Data()

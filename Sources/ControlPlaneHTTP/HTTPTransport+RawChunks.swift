@@ -11,7 +11,12 @@ extension HTTPTransport {
     /// the server ends the body, throws when the transfer fails, and ending the iteration or
     /// cancelling the iterating task aborts the transfer. Streams have no total time limit; set
     /// `idleTimeout` on the request to notice a dead connection.
-    public func streamChunks(_ request: HTTPRequest) async throws -> HTTPStreamResponse {
+    ///
+    /// With `streamWhen`, the body is streamed only when the response head satisfies it (an event
+    /// stream, say); any other body is read whole first, and the head returns with it already in
+    /// `records` (one hand-off to the caller rather than one per piece).
+    public func streamChunks(_ request: HTTPRequest,
+                             streamWhen: @escaping @Sendable (HTTPHeaders) -> Bool = { _ in true }) async throws -> HTTPStreamResponse {
         try Task.checkCancellation()
         let (chunks, chunksContinuation) = HTTPRecordStream.makeStream()
         let holder = TransferHolder()
@@ -22,7 +27,7 @@ extension HTTPTransport {
         let head = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
                 do {
-                    let transfer = try makeTransfer(request, streaming: true, mode: .rawChunks(continuation, chunksContinuation))
+                    let transfer = try makeTransfer(request, streaming: true, mode: .rawChunks(continuation, chunksContinuation, streamWhen: streamWhen))
                     if holder.set(transfer) { loop.cancel(transfer) }
                     loop.submit(transfer)
                 } catch {

@@ -73,6 +73,38 @@ struct Echo: Decodable {
         #expect(first.map { String(decoding: $0, as: UTF8.self) } == "{\"hello\":true}")
     }
 
+    @Test func chunksAreStreamedOnlyWhenTheHeadAsksForIt() async throws {
+        let peer = try await startPeer()
+        let transport = HTTPTransport()
+        let url = "http://127.0.0.1:\(peer.firstLine)/stream?n=20&size=10&piece=7&pause=0.002"
+        func chunks(_ response: HTTPStreamResponse) async throws -> [Data] {
+            var all: [Data] = []
+            for try await chunk in response.records { all.append(chunk) }
+            return all
+        }
+        let held = try await transport.streamChunks(HTTPRequest(url: url), streamWhen: { _ in false })
+        #expect(held.status == 200)
+        #expect(held.headers["content-type"] == "application/json")
+        let whole = try await chunks(held)
+        #expect(whole.count == 1, "a body the head did not ask to stream comes whole")
+        #expect(String(decoding: whole[0], as: UTF8.self).split(whereSeparator: \.isNewline).count == 20)
+
+        let streamed = try await transport.streamChunks(HTTPRequest(url: url), streamWhen: { $0["content-type"] == "application/json" })
+        let pieces = try await chunks(streamed)
+        #expect(pieces.count > 1, "a body the head asks to stream comes as it arrives")
+        #expect(pieces.reduce(Data(), +) == whole[0])
+    }
+
+    @Test func aStreamedBodyStartsBeforeItEnds() async throws {
+        let peer = try await startPeer()
+        let transport = HTTPTransport()
+        let response = try await transport.streamChunks(HTTPRequest(url: "http://127.0.0.1:\(peer.firstLine)/hang"),
+                                                        streamWhen: { $0["content-type"] == "application/json" })
+        var iterator = response.records.makeAsyncIterator()
+        let first = try await iterator.next()
+        #expect(first.map { String(decoding: $0, as: UTF8.self) } == "{\"hello\":true}\n")
+    }
+
     @Test func cancellingTheTaskAbortsABufferedTransfer() async throws {
         let peer = try await startPeer()
         let transport = HTTPTransport()

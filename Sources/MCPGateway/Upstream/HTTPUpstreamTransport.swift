@@ -105,7 +105,8 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         let hadSession = state.withLockedValue { $0.sessionID != nil }
         let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders), body: Data(message.renderedBytes()))
         do {
-            let response = try await http.streamChunks(request)
+            // Only an event stream is read as it comes; a JSON answer arrives whole, with the head.
+            let response = try await http.streamChunks(request, streamWhen: Self.isEventStream)
             if let sessionID = response.headers["mcp-session-id"] {
                 state.withLockedValue { if $0.sessionID == nil { $0.sessionID = sessionID } }
             }
@@ -143,13 +144,18 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         return bytes
     }
 
+    private static func isEventStream(_ headers: HTTPHeaders) -> Bool {
+        mediaType(headers) == "text/event-stream"
+    }
+
+    private static func mediaType(_ headers: HTTPHeaders) -> String {
+        (headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    }
+
     /// The messages of a response: an event stream's go to the message stream as they come (and
     /// none is returned); a JSON body's are returned.
     private func readMessages(_ response: HTTPStreamResponse) async throws -> [JSONRPCMessage] {
-        let mediaType = (response.headers["content-type"] ?? "").split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
-        if mediaType == "text/event-stream" {
+        if Self.isEventStream(response.headers) {
             var parser = SSEParser()
             for try await chunk in response.records {
                 for event in parser.feed(chunk) where event.event == "message" {
@@ -177,8 +183,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             let request = HTTPRequest(method: "GET", url: url, headers: headers(["Accept": "text/event-stream"]))
             do {
                 let response = try await http.streamChunks(request)
-                let mediaType = (response.headers["content-type"] ?? "").lowercased()
-                guard response.status == 200, mediaType.hasPrefix("text/event-stream") else { return }
+                guard response.status == 200, Self.isEventStream(response.headers) else { return }
                 try await readMessages(response).forEach(deliver)
                 failures = 0
             } catch {
