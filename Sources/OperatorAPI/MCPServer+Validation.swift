@@ -11,6 +11,8 @@ public enum MCPServerLimits {
     public static let maxReplicas = 1000
     /// A DNS-1123 label.
     public static let dnsLabelPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+    /// Server names leave room for `-plugin-` and a plugin name in a 63-character child name.
+    public static let nameMaxLength = 63 - "-plugin-".count - pluginNameMaxLength
 }
 
 extension MCPServer {
@@ -21,9 +23,11 @@ extension MCPServer {
         let name = metadata.name ?? ""
         if name.isEmpty {
             issues.append(FieldIssue("metadata.name", "is required"))
-        } else if !isDNSLabel(name, maxLength: 63 - 27) {
-            // 27: room for "-plugin-" and a plugin name in child object names.
-            issues.append(FieldIssue("metadata.name", "must be a DNS label (lowercase letters, digits, '-') of at most 36 characters"))
+        } else if !isDNSLabel(name, maxLength: MCPServerLimits.nameMaxLength) {
+            issues.append(FieldIssue("metadata.name",
+                                     "must be a DNS label (lowercase letters, digits, '-') of at most \(MCPServerLimits.nameMaxLength) characters"))
+        } else if !("a"..."z").contains(name.unicodeScalars.first!) {
+            issues.append(FieldIssue("metadata.name", "must start with a letter (it names the server's Service, a DNS-1035 label)"))
         }
         issues += spec.validate(path: "spec")
         return issues

@@ -56,6 +56,13 @@ func server(_ spec: MCPServerSpec, name: String = "demo") -> MCPServer {
     @Test func namesMustBeShortDNSLabels() {
         #expect(server(MCPServerSpec(image: "s:1"), name: "UPPER").validate().map(\.path) == ["metadata.name"])
         #expect(server(MCPServerSpec(image: "s:1"), name: String(repeating: "a", count: 40)).validate().map(\.path) == ["metadata.name"])
+        // The longest plugin name must still fit: "<server>-plugin-<20 characters>" is at most 63.
+        #expect(server(MCPServerSpec(image: "s:1"), name: String(repeating: "a", count: 35)).validate().isEmpty)
+        #expect(server(MCPServerSpec(image: "s:1"), name: String(repeating: "a", count: 36)).validate().map(\.path) == ["metadata.name"])
+        // It names the server's Service: a DNS-1035 label, starting with a letter.
+        let digit = server(MCPServerSpec(image: "s:1"), name: "1files").validate()
+        #expect(digit.map(\.path) == ["metadata.name"])
+        #expect(digit.first?.message.contains("must start with a letter") == true)
     }
 
     @Test func validationErrorNamesTheObjectAndFields() {

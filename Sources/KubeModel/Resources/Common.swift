@@ -1,5 +1,32 @@
-/// A resource quantity as the API writes it, such as `500m`, `128Mi` or `2` (resource.Quantity).
-public typealias Quantity = String
+/// A resource quantity such as `500m`, `128Mi` or `2` (resource.Quantity). Kubernetes writes
+/// quantities as strings, but a custom resource keeps what its author wrote, and the CRDs allow
+/// `cpu: 2` (an integer or a string): a bare JSON number decodes too. Encoded as a string.
+public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The quantity as written, such as `500m`.
+    public var text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public init(stringLiteral value: String) { self.text = value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self.text = text
+        } else if let integer = try? container.decode(Int64.self) {
+            self.text = String(integer)
+        } else {
+            self.text = String(try container.decode(Double.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+
+    public var description: String { text }
+}
 
 /// A value that is either an integer or a string (intstr.IntOrString): a port number or port name,
 /// a count or a percentage such as `25%`. Encoded as a bare JSON number or string.

@@ -188,14 +188,14 @@ private struct Context {
     func plugin(_ plugin: MCPServerSpec.Plugin, index: Int, image: ImageFacts) throws(LocalPlanError) -> (DesiredContainer, String) {
         let field = "spec.plugins[\(index)]"
         var memory = options.defaultPluginMemoryBytes
-        if let text = plugin.resources?.limits?["memory"] {
+        if let text = plugin.resources?.limits?["memory"]?.text {
             guard let bytes = ResourceQuantity.bytes(text), bytes >= 6 << 20 else {
                 throw .invalid("\(field).resources.limits.memory", "\"\(text)\" is not a memory quantity of at least 6Mi (the engine's minimum)")
             }
             memory = bytes
         }
         var cpus = options.defaultPluginNanoCPUs
-        if let text = plugin.resources?.limits?["cpu"] {
+        if let text = plugin.resources?.limits?["cpu"]?.text {
             guard let value = ResourceQuantity.nanoCPUs(text), value > 0 else {
                 throw .invalid("\(field).resources.limits.cpu", "\"\(text)\" is not a positive CPU quantity")
             }
@@ -237,7 +237,7 @@ private struct Context {
     }
 
     func limits(_ resources: ResourceRequirements?) -> (Int64?, Int64?) {
-        (resources?.limits?["memory"].flatMap(ResourceQuantity.bytes), resources?.limits?["cpu"].flatMap(ResourceQuantity.nanoCPUs))
+        (resources?.limits?["memory"].flatMap { ResourceQuantity.bytes($0.text) }, resources?.limits?["cpu"].flatMap { ResourceQuantity.nanoCPUs($0.text) })
     }
 
     func httpServer(replica: Int) -> DesiredContainer {

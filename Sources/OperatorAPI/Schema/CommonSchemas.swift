@@ -13,8 +13,28 @@ enum CommonSchemas {
     static let env = Schema.array("Environment variables.", of: Schema.object("One environment variable.", [
         "name": Schema.string("The variable's name.", minLength: 1),
         "value": Schema.string("A literal value."),
-        "valueFrom": Schema.kubernetesObject("A value from a Secret or ConfigMap key, or a field of the pod (core/v1 EnvVarSource)."),
+        "valueFrom": Schema.object("A value from a Secret or ConfigMap key, or a field of the pod (core/v1 EnvVarSource).", [
+            "fieldRef": Schema.object("A field of the pod, such as metadata.name or status.podIP.", [
+                "apiVersion": Schema.string("The schema version of fieldPath (v1)."),
+                "fieldPath": Schema.string("The field's path."),
+            ], required: ["fieldPath"]),
+            "resourceFieldRef": Schema.object("A resource limit or request of a container.", [
+                "containerName": Schema.string("The container; this one by default."),
+                "resource": Schema.string("limits.cpu, limits.memory, requests.cpu, requests.memory and the like."),
+                "divisor": quantity,
+            ], required: ["resource"]),
+            "configMapKeyRef": keySelector("A key of a ConfigMap in the server's namespace."),
+            "secretKeyRef": keySelector("A key of a Secret in the server's namespace."),
+        ]),
     ], required: ["name"]), mapKeys: ["name"])
+
+    static func keySelector(_ description: String) -> JSONValue {
+        Schema.object(description, [
+            "name": Schema.string("The object's name."),
+            "key": Schema.string("The key."),
+            "optional": Schema.boolean("Whether the object or key may be missing."),
+        ], required: ["key"])
+    }
 
     static let envFrom = Schema.array("Environment variables from whole Secrets or ConfigMaps.",
                                       of: Schema.object("A Secret or ConfigMap to take every key of.", [

@@ -9,7 +9,12 @@ extension MCPServer {
             "metadata": ["type": "object"],
             "spec": specSchema,
             "status": statusSchema,
-        ], required: ["spec"])
+        ], required: ["spec"], rules: [
+            (rule: "self.metadata.name.size() <= \(MCPServerLimits.nameMaxLength)",
+             message: "metadata.name must be at most \(MCPServerLimits.nameMaxLength) characters (room for -plugin-<name> in child names)"),
+            (rule: "self.metadata.name.matches('^[a-z]')",
+             message: "metadata.name must start with a letter (it names the server's Service, a DNS-1035 label)"),
+        ])
     }
 
     static let transports = MCPTransport.allCases.map(\.rawValue)
