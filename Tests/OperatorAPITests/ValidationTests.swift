@@ -62,7 +62,7 @@ func server(_ spec: MCPServerSpec, name: String = "demo") -> MCPServer {
         // It names the server's Service: a DNS-1035 label, starting with a letter.
         let digit = server(MCPServerSpec(image: "s:1"), name: "1files").validate()
         #expect(digit.map(\.path) == ["metadata.name"])
-        #expect(digit.first?.message.contains("must start with a letter") == true)
+        #expect(digit.first?.reason.contains("must start with a letter") == true)
     }
 
     @Test func validationErrorNamesTheObjectAndFields() {
