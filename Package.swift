@@ -287,7 +287,7 @@ let package = Package(
             name: "PolicyDistributionTests",
             dependencies: [
                 "PolicyDistribution", "PolicyEngine", "OperatorCore", "OperatorAPI", "ControllerRuntime",
-                "KubeClient", "KubeTesting", "TestSupport", "MCPGateway",
+                "KubeClient", "KubeTesting", "TestSupport", "MCPGateway", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -13,6 +13,8 @@ struct FakeAPIResponder: HTTPResponder {
     let faults: FaultInjector
     /// When set, every request must carry `Authorization: Bearer <token>`.
     let bearerToken: String?
+    /// RBAC for the users bound to tokens.
+    let authorizer: RBACAuthorizer
 
     @Sendable func respond(to request: Request, context: Context) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 64 << 20)
@@ -46,6 +48,9 @@ struct FakeAPIResponder: HTTPResponder {
              Array(core.types.values))
         }
         guard let (target, legacyWatch) = resolved else { throw .routeNotFound }
+        if let denial = authorizer.check(request, target: target, watch: legacyWatch) {
+            throw FakeAPIError(code: 403, reason: "Forbidden", message: denial.description)
+        }
         let query = request.query
         let context = WriteContext(
             fieldManager: query["fieldManager"], userAgent: request.headers["user-agent"],

@@ -46,16 +46,30 @@ public final class FakeAPIServer: Sendable {
     let store: FakeStore
     let recorder: RequestRecorder
     let faults: FaultInjector
+    let authorizer: RBACAuthorizer
     private let runner: Task<Void, Never>
 
-    private init(port: Int, store: FakeStore, recorder: RequestRecorder, faults: FaultInjector, runner: Task<Void, Never>) {
+    private init(port: Int, store: FakeStore, recorder: RequestRecorder, faults: FaultInjector, authorizer: RBACAuthorizer,
+                 runner: Task<Void, Never>) {
         self.port = port
         self.baseURL = "http://127.0.0.1:\(port)"
         self.store = store
         self.recorder = recorder
         self.faults = faults
+        self.authorizer = authorizer
         self.runner = runner
     }
+
+    /// Binds `rules` cluster-wide to the user whose requests carry `Authorization: Bearer <token>`:
+    /// from then on the server authorizes that user's requests as RBAC does (verb, API group,
+    /// resource or `resource/subresource`, resource names) and answers what is not granted with
+    /// 403 Forbidden. Requests with other tokens, or none, are not restricted.
+    public func bindRBAC(token: String, user: String, rules: [RBACRule]) {
+        authorizer.bind(token: token, user: user, rules: rules)
+    }
+
+    /// Every request refused by RBAC so far, as the 403's message reads.
+    public var rbacDenials: [RBACDenial] { authorizer.denied }
 
     /// Starts a server on 127.0.0.1 with an ephemeral port and returns once it accepts connections.
     /// No types are served until `register` or `registerBuiltins` is called.
@@ -63,7 +77,9 @@ public final class FakeAPIServer: Sendable {
         let store = FakeStore(historyLimit: options.historyLimit, bookmarkInterval: options.bookmarkInterval)
         let recorder = RequestRecorder()
         let faults = FaultInjector()
-        let responder = FakeAPIResponder(store: store, recorder: recorder, faults: faults, bearerToken: options.bearerToken)
+        let authorizer = RBACAuthorizer()
+        let responder = FakeAPIResponder(store: store, recorder: recorder, faults: faults, bearerToken: options.bearerToken,
+                                         authorizer: authorizer)
         var logger = Logger(label: "KubeTesting.FakeAPIServer")
         logger.logLevel = options.logLevel
         let bound = PortPromise()
@@ -82,7 +98,7 @@ public final class FakeAPIServer: Sendable {
         }
         do {
             let port = try await bound.value()
-            return FakeAPIServer(port: port, store: store, recorder: recorder, faults: faults, runner: runner)
+            return FakeAPIServer(port: port, store: store, recorder: recorder, faults: faults, authorizer: authorizer, runner: runner)
         } catch {
             runner.cancel()
             throw error

@@ -23,7 +23,11 @@ final class PolicyOperatorHarness: @unchecked Sendable {
     static let fast = PolicyPusher.Configuration(backoff: PushBackoff(initial: .milliseconds(50), maximum: .milliseconds(300)),
                                                  verifyInterval: .milliseconds(500), retryTick: .milliseconds(20))
 
-    init(pusher: PolicyPusher = PolicyPusher(configuration: PolicyOperatorHarness.fast, logger: quietLogger), feeds: (any ThreatFeedResolving)? = nil) async throws {
+    /// `operatorToken`: the operator's client sends this bearer token (bind RBAC rules to it before
+    /// the operator's first request with `rbac`); `client` stays the test's own, unrestricted.
+    /// `feeds` may be built from the operator's client (`makeFeeds`).
+    init(pusher: PolicyPusher = PolicyPusher(configuration: PolicyOperatorHarness.fast, logger: quietLogger), feeds: (any ThreatFeedResolving)? = nil,
+         operatorToken: String? = nil, rbac: [RBACRule] = [], makeFeeds: ((KubernetesClient) -> any ThreatFeedResolving)? = nil) async throws {
         api = try await FakeAPIServer.start()
         api.registerBuiltins()
         api.register(MCPServer.resourceType, statusSubresource: true,
@@ -31,9 +35,16 @@ final class PolicyOperatorHarness: @unchecked Sendable {
                                              labelSelectorPath: ".status.selector"))
         api.register(MCPPolicy.resourceType, statusSubresource: true)
         client = KubernetesClient(configuration: ClientConfiguration(server: api.baseURL), retryPolicy: .none)
+        var operatorClient = client
+        if let operatorToken {
+            api.bindRBAC(token: operatorToken, user: "system:serviceaccount:mcp-system:mcp-operator", rules: rbac)
+            operatorClient = KubernetesClient(configuration: ClientConfiguration(server: api.baseURL, credentials: StaticTokenSource(operatorToken)),
+                                              retryPolicy: .none)
+        }
+        let feeds = makeFeeds.map { $0(operatorClient) } ?? feeds
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        manager = Manager(client: client, logger: logger)
+        manager = Manager(client: operatorClient, logger: logger)
         let settings = OperatorSettings(resyncPeriod: nil, planner: PlannerOptions(gatewayImage: "example.com/mcp-gateway:1",
                                                                                    operatorNamespace: "mcp-system"))
         servers = MCPServerController(manager: manager, settings: settings, logger: logger)

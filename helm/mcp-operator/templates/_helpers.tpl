@@ -66,22 +66,20 @@ the same rules as manifests/rbac/cluster_role.yaml and manifests/rbac/namespaced
 (hack/checks keeps the three identical).
 */}}
 {{- define "mcp-operator.rules" -}}
-# MCPServers and MCPPolicies are read from the watch cache (list, watch); the status of a
-# server is written with PUT on its status subresource.
+# MCPServers and MCPPolicies are read from the watch cache (list, watch); their status is
+# written with PUT on the status subresource, and after a 409 Conflict the object is read
+# again (get) before the status is recomputed.
 - apiGroups: ["mcpoperator.io"]
-  resources: ["mcpservers"]
-  verbs: ["list", "watch"]
+  resources: ["mcpservers", "mcppolicies"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["mcpoperator.io"]
-  resources: ["mcpservers/status"]
+  resources: ["mcpservers/status", "mcppolicies/status"]
   verbs: ["update"]
 # Children carry ownerReferences with blockOwnerDeletion: true, which the
 # OwnerReferencesPermissionEnforcement admission plugin allows only with update on finalizers.
 - apiGroups: ["mcpoperator.io"]
   resources: ["mcpservers/finalizers"]
   verbs: ["update"]
-- apiGroups: ["mcpoperator.io"]
-  resources: ["mcppolicies"]
-  verbs: ["list", "watch"]
 # Children are written with server-side apply (PATCH, which creates a missing object: create is
 # granted for that) and pruned with delete when no longer planned.
 - apiGroups: ["apps"]
@@ -91,8 +89,12 @@ the same rules as manifests/rbac/cluster_role.yaml and manifests/rbac/namespaced
   resources: ["services"]
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  resources: ["configmaps", "serviceaccounts"]
+  resources: ["serviceaccounts"]
   verbs: ["list", "watch", "create", "patch"]
+# get: a threat-intel feed in a ConfigMap key is read from the API server.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 # get: the admin token is read back from the API server when the cache lacks the Secret.
 - apiGroups: [""]
   resources: ["secrets"]
