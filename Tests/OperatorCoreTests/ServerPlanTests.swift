@@ -208,6 +208,11 @@ import Testing
         #expect(plan.service.spec?.ports?.first?.port == 80)
         #expect(plan.service.spec?.ports?.first?.targetPort == "mcp")
         #expect(plan.service.spec?.sessionAffinity == "ClientIP")
+        // The operator owns the timeout the API server would default, so switching back to None
+        // drops it (the API server refuses None with a sessionAffinityConfig).
+        #expect(plan.service.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds == 10800)
+        server.spec.sessionAffinity = MCPServerSpec.SessionAffinity.none
+        #expect(try self.plan(server).service.spec?.sessionAffinityConfig == nil)
         #expect(plan.endpoint == "http://files.default.svc.cluster.local:80/mcp")
         #expect(plan.pluginServices.first?.metadata.name == "files-plugin-search")
         #expect(plan.pluginDeployments.first?.spec?.replicas == 1)
@@ -229,7 +234,7 @@ import Testing
         closed.egress = nil
         let closedPlan = try self.plan(Fixtures.stdioServer(plugins: [closed]))
         #expect(closedPlan.networkPolicies[1].spec?.policyTypes?.contains("Egress") == true)
-        #expect(closedPlan.networkPolicies[1].spec?.egress?.isEmpty ?? true)
+        #expect(closedPlan.networkPolicies[1].spec?.egress == nil, "no rules is an absent list, as the API server stores it")
     }
 
     @Test func staleChildrenAreThoseOfPrunableKindsNoLongerPlanned() throws {

@@ -14,6 +14,25 @@ import Testing
         #expect(conditions.first?.lastTransitionTime == "t3")
     }
 
+    @Test func messagesAndNotesFitTheAPIsByteLimits() {
+        // One message listing many rejected replicas must not make the whole status write fail.
+        var conditions: [Condition] = []
+        let long = String(repeating: "replica files-7d9f rejected: é ", count: 2000)
+        conditions.set(Condition(type: "PolicyApplied", status: "False", reason: "Rejected", message: long), now: "t1")
+        let message = conditions.first?.message ?? ""
+        #expect(message.utf8.count <= 32768)
+        #expect(message.hasSuffix("(truncated)"))
+        #expect(long.hasPrefix(String(message.dropLast(" … (truncated)".count))))
+        let short = "3/3 replicas at sha256:ab12"
+        conditions.set(Condition(type: "PolicyApplied", status: "True", reason: "Applied", message: short), now: "t2")
+        #expect(conditions.first?.message == short)
+
+        // An Event's note is at most 1024 bytes, cut between characters.
+        let note = EventRecorder.note(String(repeating: "é", count: 600))
+        #expect(note.utf8.count == 1024)
+        #expect(note == String(repeating: "é", count: 512))
+    }
+
     @Test func recomputingTheStatusOfAnUnchangedServerGivesItBack() {
         var server = Fixtures.stdioServer()
         let deployment = Deployment(metadata: ObjectMeta(name: "files"), spec: nil,

@@ -201,11 +201,42 @@ public struct Condition: Codable, Sendable, Hashable {
     }
 }
 
+extension Condition {
+    /// The longest message the API accepts (metav1.Condition: 32768).
+    public static let maxMessageBytes = 32768
+
+    /// `message` cut to fit `maxMessageBytes`, ending with a note that it was cut.
+    static func truncated(_ message: String) -> String {
+        let marker = " … (truncated)"
+        return message.prefix(utf8Bytes: maxMessageBytes - marker.utf8.count) + marker
+    }
+}
+
+extension String {
+    /// The longest prefix, cut between characters, of at most `limit` UTF-8 bytes: API fields
+    /// such as an Event's note or a condition's message are bounded in bytes, not characters.
+    public func prefix(utf8Bytes limit: Int) -> String {
+        guard utf8.count > limit else { return self }
+        var used = 0
+        var end = startIndex
+        for character in self {
+            let size = character.utf8.count
+            guard used + size <= limit else { break }
+            used += size
+            end = index(after: end)
+        }
+        return String(self[..<end])
+    }
+}
+
 extension [Condition] {
     /// Sets `condition` in place (or appends it), keeping `lastTransitionTime` unless the status
     /// flips, as the API conventions ask; `now` is the time of a flip (RFC 3339).
     public mutating func set(_ condition: Condition, now: String) {
         var condition = condition
+        if let message = condition.message, message.utf8.count > Condition.maxMessageBytes {
+            condition.message = Condition.truncated(message)
+        }
         if let index = firstIndex(where: { $0.type == condition.type }) {
             let old = self[index]
             condition.lastTransitionTime = old.status == condition.status ? (old.lastTransitionTime ?? now) : now

@@ -11,6 +11,9 @@ public actor EventRecorder {
     /// The `reportingController` of every Event.
     public static let reportingController = "mcpoperator.io/mcp-operator"
 
+    /// An Event's note: at most 1 kB (the API counts bytes).
+    static func note(_ text: String) -> String { text.prefix(utf8Bytes: 1024) }
+
     private let client: KubernetesClient
     private let reportingInstance: String
     private let logger: Logger
@@ -50,7 +53,7 @@ public actor EventRecorder {
                     reason: reason,
                     regarding: ObjectReference(apiVersion: MCPServer.resourceType.apiVersion, kind: MCPServer.resourceType.kind,
                                                name: server.name, namespace: namespace, uid: server.metadata.uid),
-                    note: String(note.prefix(1024)), type: type.rawValue)
+                    note: Self.note(note), type: type.rawValue)
                 _ = try await client.create(event)
             case .incrementSeries(let name, let count):
                 let patch: JSONValue = ["series": ["count": .number(Double(count)), "lastObservedTime": .string(time)]]

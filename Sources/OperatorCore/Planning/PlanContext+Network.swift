@@ -48,6 +48,8 @@ extension PlanContext {
                 podSelector: LabelSelector(matchLabels: naming.selector(component: OperatorLabels.pluginComponent, plugin: plugin.name)),
                 policyTypes: ["Ingress", "Egress"],
                 ingress: [NetworkPolicyIngressRule(from: [serverPods], ports: [NetworkPolicyPort(protocol: "TCP", port: .int(pluginPort(plugin)))])],
-                egress: egress))
+                // No rules: nil, not [], as the API server stores it (it omits an empty list), so
+                // the live object matches what was applied.
+                egress: egress.isEmpty ? nil : egress))
     }
 }

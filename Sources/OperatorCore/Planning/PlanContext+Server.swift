@@ -90,6 +90,10 @@ extension PlanContext {
                        spec: ServiceSpec(type: spec.gateway?.serviceType ?? "ClusterIP",
                                          selector: naming.selector(component: OperatorLabels.serverComponent),
                                          ports: [ServicePort(name: "mcp", protocol: "TCP", port: port, targetPort: "mcp")],
-                                         sessionAffinity: affinity.rawValue))
+                                         sessionAffinity: affinity.rawValue,
+                                         // Owned explicitly with ClientIP: the API server would default it, and an
+                                         // unowned default survives a later switch to None, which it then refuses.
+                                         sessionAffinityConfig: affinity == .clientIP
+                                             ? SessionAffinityConfig(clientIP: ClientIPConfig(timeoutSeconds: 10800)) : nil))
     }
 }
