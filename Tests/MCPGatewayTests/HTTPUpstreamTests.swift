@@ -84,4 +84,19 @@ struct HTTPUpstreamTests {
             #expect(after.connections <= 5, "\(after)")
         }
     }
+
+    @Test func aCallTheUpstreamEndsWithoutAnsweringGetsAnErrorNotAHang() async throws {
+        let upstream = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(Harness.fixtures)/unanswering_upstream.py"])
+        defer { upstream.stop() }
+        let url = "http://127.0.0.1:\(upstream.firstLine)/mcp"
+        try await Harness.withGateway(Harness.configuration(upstream: .http(url: url))) { _, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            for tool in ["stream", "empty"] {
+                let answer = try await TestHTTP.post(port: port, session: session,
+                                                     body: #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"\#(tool)"}}"#)
+                #expect(answer.json?["id"] == .int(7), "\(tool): \(answer.body)")
+                #expect(answer.json?["error"]?["code"] == .int(Int64(JSONRPCError.upstreamUnavailableCode)), "\(tool): \(answer.body)")
+            }
+        }
+    }
 }

@@ -55,6 +55,7 @@ struct JSONRPCTests {
         #expect(MCPProtocolVersions.allowsBatches("2025-03-26"))
         #expect(!MCPProtocolVersions.allowsBatches("2025-06-18"))
         #expect(MCPProtocolVersions.negotiate("1999-01-01") == MCPProtocolVersions.latest)
+        #expect(MCPProtocolVersions.latest == MCPProtocolVersions.supported.first, "an unknown version gets the newest supported")
         #expect(MCPProtocolVersions.negotiate("2025-03-26") == "2025-03-26")
     }
 
@@ -103,6 +104,12 @@ struct JSONRPCTests {
         #expect(routing.route("get_time") == (nil, "get_time"))
         #expect(routing.route("other__tool") == (nil, "other__tool"))
         #expect(routing.exposedName(plugin: "calc", tool: "add") == "calc__add")
+        // A plugin name ending in "_" and one that is a prefix of another.
+        let underscored = ToolRouting(pluginNames: ["a", "a_"])
+        #expect(underscored.route(underscored.exposedName(plugin: "a_", tool: "t")) == ("a_", "t"))
+        #expect(underscored.route(underscored.exposedName(plugin: "a", tool: "_t")) == ("a_", "t"),
+                "a___t is ambiguous; the longer plugin name wins")
+        #expect(underscored.route("a__t") == ("a", "t"))
     }
 
     @Test func sseParserHandlesSplitsAndLineEndings() {

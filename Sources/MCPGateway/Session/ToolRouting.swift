@@ -17,11 +17,12 @@ public struct ToolRouting: Sendable, Hashable {
 
     /// Where a call to `exposedName` goes: the plugin (nil for the main server) and the tool name
     /// the upstream knows. A prefix that names no plugin routes to the main server unchanged.
+    /// Plugin names may end in `_` (`a_` shows `a___t`), so the prefix is the longest plugin name
+    /// followed by the separator, not whatever comes before the first `__`.
     public func route(_ exposedName: String) -> (plugin: String?, tool: String) {
-        guard let range = exposedName.range(of: Self.separator) else { return (nil, exposedName) }
-        let prefix = String(exposedName[..<range.lowerBound])
-        guard pluginNames.contains(prefix) else { return (nil, exposedName) }
-        return (prefix, String(exposedName[range.upperBound...]))
+        let matching = pluginNames.filter { exposedName.hasPrefix($0 + Self.separator) }
+        guard let plugin = matching.max(by: { $0.count < $1.count }) else { return (nil, exposedName) }
+        return (plugin, String(exposedName.dropFirst(plugin.count + Self.separator.count)))
     }
 }
 
@@ -30,7 +31,7 @@ public enum MCPProtocolVersions {
     /// Every version a client may negotiate.
     public static let supported = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
     /// What the gateway answers when the client asks for a version it does not know.
-    public static let latest = "2025-06-18"
+    public static let latest = supported[0]
 
     /// The version to answer an `initialize` that requested `requested`.
     public static func negotiate(_ requested: String?) -> String {

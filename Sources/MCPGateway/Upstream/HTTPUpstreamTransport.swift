@@ -112,7 +112,12 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             }
             switch response.status {
             case 200:
-                return try await readMessages(response)
+                let (inline, answered) = try await readMessages(response, answering: message)
+                guard answered else {
+                    // The exchange is over and the request was not answered: no answer will come.
+                    return inline + fail(message, with: .upstreamUnavailable("no answer"), detail: "the response ended without the answer")
+                }
+                return inline
             case 202, 204:
                 return []
             case 404 where hadSession:
@@ -153,18 +158,34 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
     }
 
     /// The messages of a response: an event stream's go to the message stream as they come (and
-    /// none is returned); a JSON body's are returned.
-    private func readMessages(_ response: HTTPStreamResponse) async throws -> [JSONRPCMessage] {
+    /// none is returned); a JSON body's are returned. `answered` tells whether the answer to
+    /// `request` (when it is one) was among them.
+    private func readMessages(_ response: HTTPStreamResponse, answering request: JSONRPCMessage? = nil) async throws
+        -> (inline: [JSONRPCMessage], answered: Bool) {
+        var expected: JSONRPCID?
+        if case .request(let id, _, _) = request { expected = id }
+        func answers(_ message: JSONRPCMessage) -> Bool {
+            switch message {
+            case .response(let id, _): return id == expected
+            case .errorResponse(let id, _): return id == expected
+            default: return false
+            }
+        }
         if Self.isEventStream(response.headers) {
             var parser = SSEParser()
+            var answered = expected == nil
             for try await chunk in response.records {
                 for event in parser.feed(chunk) where event.event == "message" {
-                    decode(Array(event.data.utf8)).forEach(deliver)
+                    for message in decode(Array(event.data.utf8)) {
+                        answered = answered || answers(message)
+                        deliver(message)
+                    }
                 }
             }
-            return []
+            return ([], answered)
         }
-        return decode(try await Self.collect(response.records, limit: 64 << 20))
+        let messages = decode(try await Self.collect(response.records, limit: 64 << 20))
+        return (messages, expected == nil || messages.contains(where: answers))
     }
 
     private func decode(_ bytes: [UInt8]) -> [JSONRPCMessage] {
@@ -184,7 +205,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             do {
                 let response = try await http.streamChunks(request)
                 guard response.status == 200, Self.isEventStream(response.headers) else { return }
-                try await readMessages(response).forEach(deliver)
+                try await readMessages(response).inline.forEach(deliver)
                 failures = 0
             } catch {
                 failures += 1
