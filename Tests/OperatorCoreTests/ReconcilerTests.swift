@@ -83,6 +83,9 @@ import Testing
             try await h.updateServer("files") { $0.spec.autoscaling = .init(minReplicas: 2, maxReplicas: 6) }
             await eventually("an HPA") { h.server.object(HorizontalPodAutoscaler.resourceType, namespace: "default", name: "files") != nil }
             await h.settle()
+            // Letting go of replicas must not drop them (server-side apply removes a field its
+            // only manager stops applying): the count stays until the HPA changes it.
+            #expect(h.deployment("files")?.spec?.replicas == 3)
             // The HPA scales the Deployment; the operator leaves replicas alone from now on.
             _ = try await h.client.scale(Deployment.resourceType, name: "files", namespace: "default", replicas: 5)
             h.server.clearRequests()

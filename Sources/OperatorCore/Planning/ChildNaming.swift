@@ -63,4 +63,7 @@ public enum OperatorAnnotations {
     /// On every child: a hash of the configuration last applied, so an unchanged child is not
     /// applied again (see `AppliedState`).
     public static let appliedHash = "mcpoperator.io/applied-hash"
+    /// On the server's Deployment: who sets `spec.replicas`, `operator` or `autoscaler` (the
+    /// HPA). A switch to `autoscaler` first hands the field over (see `MCPServerReconciler.apply`).
+    public static let replicasOwner = "mcpoperator.io/replicas-owner"
 }

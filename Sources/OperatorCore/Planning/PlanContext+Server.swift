@@ -57,7 +57,10 @@ extension PlanContext {
                           securityContext: GatewayLayout.podSecurity, enableServiceLinks: false)
         // `replicas` only without autoscaling: the HPA owns it otherwise.
         let replicas = spec.autoscaling == nil ? (spec.replicas ?? 1) : nil
-        return Deployment(metadata: metadata(naming.workload, component: OperatorLabels.serverComponent),
+        var metadata = metadata(naming.workload, component: OperatorLabels.serverComponent)
+        metadata.annotations = (metadata.annotations ?? [:]).merging(
+            [OperatorAnnotations.replicasOwner: replicas == nil ? "autoscaler" : "operator"]) { $1 }
+        return Deployment(metadata: metadata,
                           spec: DeploymentSpec(replicas: replicas, selector: LabelSelector(matchLabels: selector),
                                                template: PodTemplateSpec(metadata: ObjectMeta(labels: labels), spec: pod)))
     }

@@ -20,6 +20,10 @@ extension MCPServerReconciler {
                 let current = live[path: ["spec", "replicas"]]?.intValue
                 if current != desired { scaled = (current, desired) }
             }
+            if object.resourceType == Deployment.resourceType, object.name == plan.deployment.name,
+               plan.deployment.spec?.replicas == nil, let live {
+                try await handOverReplicas(live, of: object)
+            }
             _ = try await client.apply(object.resourceType, DynamicObject(json: object.body), name: object.name,
                                        namespace: object.namespace, fieldManager: options.fieldManager, force: true,
                                        as: DynamicObject.self)
@@ -32,6 +36,22 @@ extension MCPServerReconciler {
             await events.record(server, type: .normal, reason: "Scaled", action: "Scale",
                                 note: "scaled Deployment \(plan.deployment.name) from \(scaled.from.map(String.init) ?? "unset") to \(scaled.to) replicas")
         }
+    }
+
+    /// Before the first apply that leaves `spec.replicas` to the HPA: server-side apply removes a
+    /// field its only manager stops applying, and the Deployment would fall back to one replica
+    /// until the HPA acts. So the current count is applied first under a second field manager
+    /// (the documented hand-over), which keeps the field when the operator lets go of it.
+    func handOverReplicas(_ live: JSONValue, of object: DesiredObject) async throws {
+        guard live[path: ["metadata", "annotations", OperatorAnnotations.replicasOwner]]?.stringValue != "autoscaler",
+              let current = live[path: ["spec", "replicas"]] else { return }
+        let handover: JSONValue = [
+            "apiVersion": .string(object.resourceType.apiVersion), "kind": .string(object.resourceType.kind),
+            "metadata": ["name": .string(object.name), "namespace": .string(object.namespace)],
+            "spec": ["replicas": current],
+        ]
+        _ = try await client.apply(object.resourceType, DynamicObject(json: handover), name: object.name, namespace: object.namespace,
+                                   fieldManager: options.fieldManager + "-replicas-handover", force: true, as: DynamicObject.self)
     }
 
     /// Deletes the children the server owns that the plan no longer has (a removed plugin, the
