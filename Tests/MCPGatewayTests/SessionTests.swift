@@ -3,7 +3,7 @@ import Testing
 
 @testable import MCPGateway
 
-@Suite("Session aggregation and routing with in-process upstreams")
+@Suite("Session aggregation and routing with in-process upstreams", .timeLimit(.minutes(1)))
 struct SessionTests {
     let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     let origin = RequestOrigin(clientIP: "127.0.0.1", identity: .anonymous)
@@ -15,7 +15,8 @@ struct SessionTests {
         let store: PolicyStore
     }
 
-    func makeSession(policy: any PolicyEnforcer = AllowAllPolicyEnforcer()) async throws -> Fixture {
+    /// A session over fake upstreams; with `handshake`, the client's initialize and initialized.
+    func makeSession(policy: any PolicyEnforcer = AllowAllPolicyEnforcer(), handshake: Bool = true) async throws -> Fixture {
         let factory = UpstreamFactory(logger: logger)
         let main = FakeUpstream(tools: ["get_time", "secret", "slow"])
         let plugin = FakeUpstream(tools: ["add"])
@@ -25,12 +26,39 @@ struct SessionTests {
         let session = GatewaySession(id: "s1", main: mainConnection, plugins: ["calc": pluginConnection],
                                      routing: ToolRouting(pluginNames: ["calc"]), policyStore: store, metrics: GatewayMetrics(), logger: logger)
         await session.start()
+        let fixture = Fixture(session: session, main: main, plugin: plugin, store: store)
+        if handshake { try await self.handshake(fixture) }
+        return fixture
+    }
+
+    func handshake(_ fixture: Fixture) async throws {
+        let session = fixture.session
         let answer = await session.handle(.request(id: .int(0), method: "initialize", params: [
             "protocolVersion": "2025-06-18", "capabilities": ["sampling": [:]], "clientInfo": ["name": "t", "version": "1"]]), origin: origin)
         guard case .response(_, let result) = answer else { throw TestFailure("initialize failed: \(String(describing: answer))") }
         #expect(result["serverInfo"]?["name"] == "mcp-gateway")
         #expect(result["capabilities"]?["tools"]?["listChanged"] == true)
-        return Fixture(session: session, main: main, plugin: plugin, store: store)
+        _ = await session.handle(.notification(method: "notifications/initialized", params: nil), origin: origin)
+    }
+
+    @Test func upstreamRequestsWaitForTheClientsHandshake() async throws {
+        // Upstreams are initialized before the client (warm pool, plugins) and may ask at once,
+        // as servers that read the client's roots do.
+        let fixture = try await makeSession(handshake: false)
+        _ = fixture.session.outbox.attach()
+        fixture.main.inject(.request(id: .string("early"), method: "sampling/createMessage", params: ["messages": []]))
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(fixture.main.received.allSatisfy { if case .errorResponse = $0 { false } else { true } },
+                "not refused for want of the client's capabilities")
+        try await handshake(fixture)
+        guard case .request(let gatewayID, "sampling/createMessage", _) = await fixture.session.outbox.next() else {
+            Issue.record("not relayed after the handshake")
+            return
+        }
+        _ = await fixture.session.handle(.response(id: gatewayID, result: ["model": "m"]), origin: origin)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(fixture.main.received.contains(.response(id: .string("early"), result: ["model": "m"])))
+        await fixture.session.close()
     }
 
     @Test func toolsListMergesWithPrefixes() async throws {

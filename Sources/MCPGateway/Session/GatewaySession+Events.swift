@@ -15,6 +15,13 @@ extension GatewaySession {
                 await connection(named: upstream)?.respond(to: upstreamID, with: .success([:]))
                 return
             }
+            // Upstreams were initialized before the client was (warm pool, plugins): a request
+            // such as roots/list waits until the client has finished its handshake and declared
+            // its capabilities.
+            guard clientReady else {
+                heldRequests.append((upstream, upstreamID, method, params))
+                return
+            }
             if let capability = Self.clientCapabilityFor[method], clientCapabilities[capability] == nil {
                 await connection(named: upstream)?.respond(
                     to: upstreamID, with: .failure(JSONRPCError(code: JSONRPCError.methodNotFoundCode, message: "The client does not support \(method)")))
@@ -60,7 +67,7 @@ extension GatewaySession {
     func clientNotification(method: String, params: JSONValue?) async {
         switch method {
         case "notifications/initialized":
-            break
+            await clientBecameReady()
         case "notifications/cancelled":
             if let raw = params?["requestId"], let requestID = JSONRPCID(raw) { cancelInFlight(requestID) }
         case "notifications/roots/list_changed":
@@ -68,6 +75,17 @@ extension GatewaySession {
             for plugin in plugins.values { await plugin.notify(method: method, params: params) }
         default:
             await main.notify(method: method, params: params)
+        }
+    }
+
+    /// The client finished its handshake: the upstream requests held until now go through.
+    func clientBecameReady() async {
+        guard !clientReady, protocolVersion != nil else { return }
+        clientReady = true
+        let held = heldRequests
+        heldRequests = []
+        for request in held {
+            await upstreamEvent(from: request.upstream, .request(id: request.id, method: request.method, params: request.params))
         }
     }
 

@@ -37,6 +37,10 @@ public actor GatewaySession {
     var listedTools: [JSONValue]?
     var visibleTools: Set<String>?
     var listOrigin: RequestOrigin?
+    /// Whether the client finished its handshake (`notifications/initialized`, or any request
+    /// after `initialize`); until then, upstream requests wait in `heldRequests`.
+    var clientReady = false
+    var heldRequests: [(upstream: String, id: JSONRPCID, method: String, params: JSONValue?)] = []
     private var eventTasks: [Task<Void, Never>] = []
 
     /// A session over already initialized upstreams; `onFailure` is called with the session id when
@@ -84,6 +88,7 @@ public actor GatewaySession {
         case .request(let requestID, let method, let params):
             if closed { return .errorResponse(id: requestID, error: JSONRPCError(code: JSONRPCError.sessionErrorCode, message: "Session closed")) }
             if let failure { return .errorResponse(id: requestID, error: .upstreamUnavailable(failure.shortDescription)) }
+            if method != "initialize", protocolVersion != nil, !clientReady { await clientBecameReady() }
             let task = Task { await self.dispatch(id: requestID, method: method, params: params, origin: origin) }
             inFlight[requestID] = task
             let answer = await task.value
