@@ -80,7 +80,7 @@ public struct EnginePolicyEnforcer: PolicyEnforcer {
 
     public func redact(toolResult: JSONValue) -> JSONValue {
         guard policy.redactsOutput else { return toolResult }
-        return toolResult.mapStrings { policy.redact($0) }
+        return toolResult.mapToolResultText { policy.redact($0) }
     }
 }
 
