@@ -28,4 +28,20 @@ struct SessionOutboxTests {
         outbox.send(.notification(method: "after", params: nil))
         #expect(await outbox.next()?.method == "after")
     }
+
+    @Test func aNewConsumerTakesOverAndTheOldOneGetsNothingMore() async throws {
+        let outbox = SessionOutbox()
+        let first = try #require(outbox.takeOver())
+        let waiting = Task { await outbox.next(consumer: first) }
+        try await Task.sleep(for: .milliseconds(20))
+        let second = try #require(outbox.takeOver())
+        #expect(await waiting.value == nil, "the old consumer's wait ends")
+        outbox.send(.notification(method: "after", params: nil))
+        #expect(await outbox.next(consumer: first) == nil, "an old consumer takes nothing")
+        outbox.detach(consumer: first)
+        #expect(outbox.isAttached, "an old consumer's detach leaves the new one attached")
+        #expect(await outbox.next(consumer: second)?.method == "after")
+        outbox.finish()
+        #expect(outbox.takeOver() == nil)
+    }
 }

@@ -46,17 +46,17 @@ enum HTTPReplies {
 
     /// A `text/event-stream` that first sends `preamble`, then every message of `outbox` as a
     /// `message` event, with keep-alive comments while idle; `onEnd` runs when the stream stops.
-    static func eventStream(outbox: SessionOutbox, preamble: [SSEEvent] = [], headers: HTTPFields = [:],
+    static func eventStream(outbox: SessionOutbox, consumer: UInt64? = nil, preamble: [SSEEvent] = [], headers: HTTPFields = [:],
                             onEnd: @escaping @Sendable () async -> Void) -> Response {
         var headers = headers
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let body = ResponseBody { writer in
-            defer { outbox.detach() }
+            defer { outbox.detach(consumer: consumer) }
             do {
                 for event in preamble { try await writer.write(ByteBuffer(string: event.wireFormat)) }
                 streaming: while true {
-                    switch await outbox.next(timeout: keepAliveInterval) {
+                    switch await outbox.next(timeout: keepAliveInterval, consumer: consumer) {
                     case .message(let message):
                         try await writer.write(ByteBuffer(string: SSEEvent(data: message.json.renderedString).wireFormat))
                     case .idle:
@@ -69,7 +69,7 @@ enum HTTPReplies {
             } catch {
                 // The client went away.
             }
-            outbox.detach()
+            outbox.detach(consumer: consumer)
             await onEnd()
         }
         return Response(status: .ok, headers: headers, body: body)

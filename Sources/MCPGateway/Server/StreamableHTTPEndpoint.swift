@@ -133,10 +133,13 @@ struct StreamableHTTPEndpoint: Sendable {
         case .success(let value): session = value
         case .failure(let refusal): return refusal.response
         }
-        guard session.outbox.attach() else {
-            return HTTPReplies.error(.conflict, code: JSONRPCError.sessionErrorCode, message: "A stream is already open for this session")
+        // A new GET takes the stream over: a client that reconnects may do so before the old
+        // connection's loss was noticed (only a failed write reveals it).
+        guard let consumer = session.outbox.takeOver() else {
+            return HTTPReplies.error(.notFound, code: JSONRPCError.sessionErrorCode, message: "Session not found")
         }
-        return HTTPReplies.eventStream(outbox: session.outbox, headers: [HTTPReplies.sessionIDHeader: session.id], onEnd: {})
+        return HTTPReplies.eventStream(outbox: session.outbox, consumer: consumer, headers: [HTTPReplies.sessionIDHeader: session.id],
+                                       onEnd: {})
     }
 
     private func delete(_ request: Request, context: GatewayRequestContext) async -> Response {

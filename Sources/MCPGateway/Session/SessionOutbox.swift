@@ -17,6 +17,8 @@ public final class SessionOutbox: Sendable {
         var cancelledCall: UInt64?
         var attached = false
         var finished = false
+        /// The consumer that holds the outbox (`takeOver`); an older one gets nothing more.
+        var consumer: UInt64 = 0
     }
 
     /// An outbox holding at most `capacity` undelivered messages (older ones are dropped).
@@ -49,16 +51,36 @@ public final class SessionOutbox: Sendable {
         }
     }
 
-    /// Releases the outbox so another consumer may attach.
-    public func detach() {
-        state.withLockedValue { $0.attached = false }
+    /// Claims the outbox for a new consumer even while another holds it (a client reconnecting
+    /// its stream before the server noticed the old one drop): the old consumer's wait ends with
+    /// nil, and it gets nothing more. Returns the new consumer's number, nil when the session ended.
+    public func takeOver() -> UInt64? {
+        let (consumer, waiter) = state.withLockedValue { state -> (UInt64?, CheckedContinuation<JSONRPCMessage?, Never>?) in
+            guard !state.finished else { return (nil, nil) }
+            state.consumer += 1
+            state.attached = true
+            defer { state.waiter = nil }
+            return (state.consumer, state.waiter)
+        }
+        waiter?.resume(returning: nil)
+        return consumer
+    }
+
+    /// Releases the outbox so another consumer may attach; with `consumer`, only if that consumer
+    /// still holds it.
+    public func detach(consumer: UInt64? = nil) {
+        state.withLockedValue { state in
+            if let consumer, consumer != state.consumer { return }
+            state.attached = false
+        }
     }
 
     /// Whether a consumer is attached.
     public var isAttached: Bool { state.withLockedValue { $0.attached } }
 
-    /// The next message; nil when the session ended or the waiting task was cancelled.
-    public func next() async -> JSONRPCMessage? {
+    /// The next message; nil when the session ended, the waiting task was cancelled, or (with
+    /// `consumer`) a newer consumer took the outbox over.
+    public func next(consumer: UInt64? = nil) async -> JSONRPCMessage? {
         let call = state.withLockedValue { state -> UInt64 in
             state.nextCall += 1
             return state.nextCall
@@ -66,6 +88,7 @@ public final class SessionOutbox: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<JSONRPCMessage?, Never>) in
                 let immediate = state.withLockedValue { state -> JSONRPCMessage?? in
+                    if let consumer, consumer != state.consumer { return .some(nil) }
                     if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
                     if state.finished || state.cancelledCall == call {
                         state.cancelledCall = nil
@@ -91,10 +114,10 @@ public final class SessionOutbox: Sendable {
     }
 
     /// Waits at most `timeout` for the next message: `.message`, `.finished`, or `.idle`.
-    public func next(timeout: Duration) async -> OutboxWait {
+    public func next(timeout: Duration, consumer: UInt64? = nil) async -> OutboxWait {
         await withTaskGroup(of: OutboxWait.self) { group in
             group.addTask {
-                if let message = await self.next() { return .message(message) }
+                if let message = await self.next(consumer: consumer) { return .message(message) }
                 return Task.isCancelled ? .idle : .finished
             }
             group.addTask {
@@ -127,6 +150,6 @@ public enum OutboxWait: Sendable {
     case message(JSONRPCMessage)
     /// Nothing within the timeout (time for a keep-alive).
     case idle
-    /// The session ended.
+    /// The session ended, or a newer consumer took the outbox over.
     case finished
 }
