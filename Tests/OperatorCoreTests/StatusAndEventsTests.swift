@@ -1,4 +1,6 @@
+import Foundation
 import KubeClient
+import KubeTesting
 import OperatorAPI
 @testable import OperatorCore
 import Testing
@@ -65,4 +67,35 @@ import Testing
         // After the window, with tokens refilled, a new Event starts.
         #expect(aggregation.decide(key, now: start + .seconds(1000)) { "e5" } == .create(name: "e5"))
     }
+
+    @Test func aSeriesWhoseEventWasDeletedStartsANewEvent() async throws {
+        let api = try await FakeAPIServer.start()
+        defer { Task { await api.shutdown() } }
+        api.registerBuiltins()
+        let client = KubernetesClient(configuration: ClientConfiguration(server: api.baseURL), retryPolicy: .none)
+        let ticks = Counter()
+        let recorder = EventRecorder(client: client, reportingInstance: "test",
+                                     wallClock: { Date(timeIntervalSince1970: 1_800_000_000 + Double(ticks.next())) })
+        let server = Fixtures.stdioServer()
+        func events() throws -> [Event] {
+            try api.objects(Event.resourceType).map { try $0.decode(as: Event.self) }
+        }
+        await recorder.record(server, type: .warning, reason: "PolicyNotFound", action: "Reconcile", note: "no policy")
+        await recorder.record(server, type: .warning, reason: "PolicyNotFound", action: "Reconcile", note: "no policy")
+        let first = try #require(try events().first)
+        #expect(try events().count == 1)
+        #expect(first.series?.count == 2)
+        try await client.delete(Event.self, name: first.metadata.name ?? "", namespace: "default")
+        await recorder.record(server, type: .warning, reason: "PolicyNotFound", action: "Reconcile", note: "no policy")
+        let after = try events()
+        #expect(after.count == 1, "the repeat is recorded as a new Event, not lost")
+        #expect(after.first?.metadata.name != first.metadata.name)
+        #expect(after.first?.series == nil)
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.withLock { value += 1; return value } }
 }

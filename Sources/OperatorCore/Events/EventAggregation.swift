@@ -69,6 +69,14 @@ struct EventAggregation: Sendable {
         return .create(name: name)
     }
 
+    /// Starts the series of `key` afresh under a new name (its Event was deleted, or expired
+    /// from the API server, before the series ended); returns the name.
+    mutating func restart(_ key: Key, now: ContinuousClock.Instant, makeName: () -> String) -> String {
+        let name = makeName()
+        series[key] = Series(name: name, count: 1, lastSeen: now)
+        return name
+    }
+
     /// Forgets everything about an object (it was deleted).
     mutating func forget(object: String) {
         buckets[object] = nil

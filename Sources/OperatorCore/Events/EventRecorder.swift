@@ -38,26 +38,31 @@ public actor EventRecorder {
         let object = server.metadata.uid ?? "\(namespace)/\(server.name)"
         let key = EventAggregation.Key(object: object, type: type.rawValue, reason: reason, action: action)
         let date = wallClock()
-        let decision = aggregation.decide(key, now: clock()) {
-            "\(server.name).\(String(UInt64(date.timeIntervalSince1970 * 1e9), radix: 16))"
-        }
+        let makeName = { "\(server.name).\(String(UInt64(date.timeIntervalSince1970 * 1e9), radix: 16))" }
+        let decision = aggregation.decide(key, now: clock(), makeName: makeName)
         let time = KubeTime.microString(from: date)
+        func event(named name: String) -> Event {
+            Event(metadata: ObjectMeta(name: name, namespace: namespace), eventTime: time,
+                  reportingController: Self.reportingController, reportingInstance: reportingInstance, action: action,
+                  reason: reason,
+                  regarding: ObjectReference(apiVersion: MCPServer.resourceType.apiVersion, kind: MCPServer.resourceType.kind,
+                                             name: server.name, namespace: namespace, uid: server.metadata.uid),
+                  note: Self.note(note), type: type.rawValue)
+        }
         do {
             switch decision {
             case .drop:
                 logger.debug("event dropped by the rate limit", metadata: ["reason": "\(reason)", "object": "\(namespace)/\(server.name)"])
             case .create(let name):
-                let event = Event(
-                    metadata: ObjectMeta(name: name, namespace: namespace), eventTime: time,
-                    reportingController: Self.reportingController, reportingInstance: reportingInstance, action: action,
-                    reason: reason,
-                    regarding: ObjectReference(apiVersion: MCPServer.resourceType.apiVersion, kind: MCPServer.resourceType.kind,
-                                               name: server.name, namespace: namespace, uid: server.metadata.uid),
-                    note: Self.note(note), type: type.rawValue)
-                _ = try await client.create(event)
+                _ = try await client.create(event(named: name))
             case .incrementSeries(let name, let count):
                 let patch: JSONValue = ["series": ["count": .number(Double(count)), "lastObservedTime": .string(time)]]
-                _ = try await client.patch(Event.self, name: name, namespace: namespace, .merge(patch))
+                do {
+                    _ = try await client.patch(Event.self, name: name, namespace: namespace, .merge(patch))
+                } catch let error as KubernetesError where error.isNotFound {
+                    // The series' Event is gone (deleted, or expired: Events live an hour by default).
+                    _ = try await client.create(event(named: aggregation.restart(key, now: clock(), makeName: makeName)))
+                }
             }
         } catch {
             logger.warning("could not record event \(reason) for \(namespace)/\(server.name): \(error)")
