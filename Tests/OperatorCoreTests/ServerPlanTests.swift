@@ -140,6 +140,19 @@ import Testing
         #expect(ImagePullPolicy.allCases.map(\.rawValue) == ["Always", "IfNotPresent", "Never"])
     }
 
+    @Test func aPolicyTooLargeForAConfigMapIsRefusedWithItsSize() throws {
+        // 70,000 /32 blocks render to about 1.3 MB: over the ConfigMap limit, which the API
+        // server would answer with 422 on every reconcile.
+        var policy = PolicyDocument()
+        policy.threatIntel = PolicyDocument.ThreatIntel(denyCIDRs: (0..<70_000).map { "10.\($0 >> 16).\(($0 >> 8) & 255).\($0 & 255)/32" })
+        #expect { try plan(Fixtures.stdioServer(), policy: policy) } throws: { error in
+            guard let error = error as? PlanError, error.reason == "PolicyTooLarge" else { return false }
+            return error.description.contains("more than the 1000000 a ConfigMap can carry")
+        }
+        policy.threatIntel?.denyCIDRs = Array(policy.threatIntel?.denyCIDRs?.prefix(1000) ?? [])
+        #expect(try plan(Fixtures.stdioServer(), policy: policy).policyConfigMap.data?["policy.json"] != nil)
+    }
+
     @Test func stdioWithoutCommandAndPortClashesAreRefused() throws {
         var server = Fixtures.stdioServer()
         server.spec.command = nil

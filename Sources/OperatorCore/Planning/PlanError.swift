@@ -9,6 +9,7 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
         case commandRequired
         case portConflict(Int)
         case missingIdentity
+        case policyTooLarge(Int)
     }
 
     private let kind: Kind
@@ -22,6 +23,12 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func portConflict(_ port: Int) -> PlanError { PlanError(kind: .portConflict(port)) }
     /// The object has no `metadata.uid` (it was not read from the API server).
     public static let missingIdentity = PlanError(kind: .missingIdentity)
+    /// The merged policy document (threat-intel blocks included) does not fit in a ConfigMap.
+    public static func policyTooLarge(_ bytes: Int) -> PlanError { PlanError(kind: .policyTooLarge(bytes)) }
+
+    /// The largest policy document a ConfigMap carries, leaving room for the object's metadata
+    /// within the API server's 1 MiB limit.
+    public static let maxPolicyBytes = 1_000_000
 
     /// The condition reason, CamelCase; safe as a metric label.
     public var reason: String {
@@ -30,6 +37,7 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
         case .commandRequired: return "CommandRequired"
         case .portConflict: return "PortConflict"
         case .missingIdentity: return "MissingIdentity"
+        case .policyTooLarge: return "PolicyTooLarge"
         }
     }
 
@@ -43,6 +51,9 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
             return "spec.port \(port) clashes with the gateway in the same pod (ports \(GatewayLayout.mcpPort) and \(GatewayLayout.adminPort) are taken)"
         case .missingIdentity:
             return "the MCPServer has no metadata.uid"
+        case .policyTooLarge(let bytes):
+            return "the merged policy is \(bytes) bytes, more than the \(PlanError.maxPolicyBytes) a ConfigMap can carry "
+                + "(threat-intel feeds usually make up most of it: fewer or aggregated CIDRs)"
         }
     }
 }

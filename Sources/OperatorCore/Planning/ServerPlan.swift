@@ -69,8 +69,9 @@ public struct ServerPlan: Sendable, Hashable {
         adminSecret = secret
         var configMapMeta = context.metadata(context.naming.policyConfigMap, component: OperatorLabels.serverComponent)
         configMapMeta.annotations = [OperatorAnnotations.policyVersion: policyVersion]
-        policyConfigMap = ConfigMap(metadata: configMapMeta,
-                                    data: [GatewayLayout.policyKey: String(decoding: document.canonicalJSON(), as: UTF8.self)])
+        let policyJSON = document.canonicalJSON()
+        guard policyJSON.count <= PlanError.maxPolicyBytes else { throw .policyTooLarge(policyJSON.count) }
+        policyConfigMap = ConfigMap(metadata: configMapMeta, data: [GatewayLayout.policyKey: String(decoding: policyJSON, as: UTF8.self)])
         deployment = context.serverDeployment()
         service = context.serverService()
         networkPolicies = [context.serverNetworkPolicy()] + (spec.plugins ?? []).map(context.pluginNetworkPolicy)
