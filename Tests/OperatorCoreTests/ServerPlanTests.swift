@@ -149,7 +149,8 @@ import Testing
             guard let error = error as? PlanError, error.reason == "PolicyTooLarge" else { return false }
             return error.description.contains("more than the 1000000 a ConfigMap can carry")
         }
-        policy.threatIntel?.denyCIDRs = Array(policy.threatIntel?.denyCIDRs?.prefix(1000) ?? [])
+        let fewer = Array(policy.threatIntel?.denyCIDRs?.prefix(1000) ?? [])
+        policy.threatIntel?.denyCIDRs = fewer
         #expect(try plan(Fixtures.stdioServer(), policy: policy).policyConfigMap.data?["policy.json"] != nil)
     }
 
