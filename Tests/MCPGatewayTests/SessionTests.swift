@@ -41,6 +41,21 @@ struct SessionTests {
         _ = await session.handle(.notification(method: "notifications/initialized", params: nil), origin: origin)
     }
 
+    @Test func aPluginThatDiesIsAnnouncedAsAToolListChange() async throws {
+        let fixture = try await makeSession()
+        _ = fixture.session.outbox.attach()
+        _ = await fixture.session.handle(.request(id: .int(1), method: "tools/list", params: nil), origin: origin)
+        fixture.plugin.die()
+        guard case .notification("notifications/tools/list_changed", _) = await fixture.session.outbox.next() else {
+            Issue.record("no list_changed after the plugin died")
+            return
+        }
+        let answer = await fixture.session.handle(.request(id: .int(2), method: "tools/list", params: nil), origin: origin)
+        guard case .response(_, let result) = answer else { Issue.record("\(String(describing: answer))"); return }
+        #expect(result["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["get_time", "secret", "slow"])
+        await fixture.session.close()
+    }
+
     @Test func upstreamRequestsWaitForTheClientsHandshake() async throws {
         // Upstreams are initialized before the client (warm pool, plugins) and may ask at once,
         // as servers that read the client's roots do.

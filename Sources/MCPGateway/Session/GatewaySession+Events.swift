@@ -36,6 +36,13 @@ extension GatewaySession {
             } else {
                 downPlugins.insert(upstream)
                 metrics?.recordUpstreamFailure(upstream, reason: error.shortDescription)
+                // Its tools are gone from the list: a client that listed them hears so.
+                let prefix = routing.exposedName(plugin: upstream, tool: "")
+                if let visible = visibleTools, visible.contains(where: { $0.hasPrefix(prefix) }) {
+                    visibleTools = visible.filter { !$0.hasPrefix(prefix) }
+                    listedTools = listedTools?.filter { !($0["name"]?.stringValue ?? "").hasPrefix(prefix) }
+                    outbox.send(.notification(method: "notifications/tools/list_changed", params: nil))
+                }
             }
         }
     }
