@@ -12,9 +12,13 @@ final class FakeUpstream: UpstreamTransport {
     }
 
     let tools: [String]
+    let logging: Bool
     let state = NIOLockedValueBox(State())
 
-    init(tools: [String]) { self.tools = tools }
+    init(tools: [String], logging: Bool = false) {
+        self.tools = tools
+        self.logging = logging
+    }
 
     var received: [JSONRPCMessage] { state.withLockedValue { $0.received } }
     var isClosed: Bool { state.withLockedValue { $0.closed } }
@@ -39,10 +43,13 @@ final class FakeUpstream: UpstreamTransport {
         guard case .request(let id, let method, let params) = message else { return }
         switch method {
         case "initialize":
+            var capabilities: JSONValue = ["tools": ["listChanged": true], "prompts": [:]]
+            if logging { capabilities["logging"] = [:] }
             continuation.yield(.response(id: id, result: [
-                "protocolVersion": "2025-06-18", "capabilities": ["tools": ["listChanged": true], "prompts": [:]],
-                "serverInfo": ["name": "fake", "version": "1"],
+                "protocolVersion": "2025-06-18", "capabilities": capabilities, "serverInfo": ["name": "fake", "version": "1"],
             ]))
+        case "logging/setLevel":
+            continuation.yield(logging ? .response(id: id, result: [:]) : .errorResponse(id: id, error: .methodNotFound(method)))
         case "tools/list":
             continuation.yield(.response(id: id, result: ["tools": .array(tools.map { ["name": .string($0), "inputSchema": ["type": "object"]] })]))
         case "tools/call":

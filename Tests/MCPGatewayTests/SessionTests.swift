@@ -16,10 +16,10 @@ struct SessionTests {
     }
 
     /// A session over fake upstreams; with `handshake`, the client's initialize and initialized.
-    func makeSession(policy: any PolicyEnforcer = AllowAllPolicyEnforcer(), handshake: Bool = true) async throws -> Fixture {
+    func makeSession(policy: any PolicyEnforcer = AllowAllPolicyEnforcer(), handshake: Bool = true, pluginLogs: Bool = false) async throws -> Fixture {
         let factory = UpstreamFactory(logger: logger)
         let main = FakeUpstream(tools: ["get_time", "secret", "slow"])
-        let plugin = FakeUpstream(tools: ["add"])
+        let plugin = FakeUpstream(tools: ["add"], logging: pluginLogs)
         let mainConnection = try await factory.connect(name: "", transport: main)
         let pluginConnection = try await factory.connect(name: "calc", transport: plugin)
         let store = PolicyStore(initial: .test(policy))
@@ -39,6 +39,19 @@ struct SessionTests {
         #expect(result["serverInfo"]?["name"] == "mcp-gateway")
         #expect(result["capabilities"]?["tools"]?["listChanged"] == true)
         _ = await session.handle(.notification(method: "notifications/initialized", params: nil), origin: origin)
+    }
+
+    @Test func loggingIsDeclaredWhenAPluginLogsAndSetLevelReachesOnlyThoseThatDo() async throws {
+        let fixture = try await makeSession(handshake: false, pluginLogs: true)
+        let initialize = await fixture.session.handle(.request(id: .int(0), method: "initialize", params: [
+            "protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "t", "version": "1"]]), origin: origin)
+        guard case .response(_, let result) = initialize else { Issue.record("\(String(describing: initialize))"); return }
+        #expect(result["capabilities"]?["logging"] != nil, "the plugin's log messages are relayed, so logging is declared")
+        let answer = await fixture.session.handle(.request(id: .int(1), method: "logging/setLevel", params: ["level": "debug"]), origin: origin)
+        guard case .response = answer else { Issue.record("setLevel failed: \(String(describing: answer))"); return }
+        #expect(fixture.plugin.received.contains { $0.method == "logging/setLevel" })
+        #expect(!fixture.main.received.contains { $0.method == "logging/setLevel" }, "the main server declared no logging")
+        await fixture.session.close()
     }
 
     @Test func aPluginThatDiesIsAnnouncedAsAToolListChange() async throws {

@@ -118,8 +118,10 @@ public actor GatewaySession {
             case "tools/list": result = await listTools(origin: origin, enforcer: enforcer)
             case "tools/call": result = await callTool(params: params, origin: origin, enforcer: enforcer)
             case "logging/setLevel":
-                for plugin in plugins.values { _ = await plugin.call(method: method, params: params) }
-                result = await forward(to: main, method: method, params: params)
+                for plugin in plugins.values where await Self.declaresLogging(plugin) { _ = await plugin.call(method: method, params: params) }
+                // The gateway declares logging when any upstream does; the main server is asked
+                // only when it is one of them.
+                result = await Self.declaresLogging(main) ? await forward(to: main, method: method, params: params) : .success([:])
             default: result = await forward(to: main, method: method, params: params)
             }
         } else {
@@ -145,6 +147,13 @@ public actor GatewaySession {
         let upstream = await main.initializeResult ?? [:]
         var capabilities = upstream["capabilities"]?.objectValue ?? [:]
         if capabilities["tools"] != nil || !plugins.isEmpty { capabilities["tools"] = ["listChanged": true] }
+        // Plugins' log messages are relayed: declare logging when any upstream sends them.
+        if capabilities["logging"] == nil {
+            for plugin in plugins.values where await Self.declaresLogging(plugin) {
+                capabilities["logging"] = [:]
+                break
+            }
+        }
         var result: [String: JSONValue] = [
             "protocolVersion": .string(version),
             "capabilities": .object(capabilities),
@@ -152,6 +161,11 @@ public actor GatewaySession {
         ]
         if let instructions = upstream["instructions"] { result["instructions"] = instructions }
         return .success(.object(result))
+    }
+
+    /// Whether `upstream` declared the logging capability in its handshake.
+    static func declaresLogging(_ upstream: UpstreamConnection) async -> Bool {
+        await upstream.initializeResult?["capabilities"]?["logging"] != nil
     }
 
     /// Sends a request to `upstream`, with the client's progress token swapped for one of the gateway's.
