@@ -29,6 +29,8 @@ public actor GatewaySession {
     private var closed = false
     private var lastActivity: ContinuousClock.Instant
     private var inFlight: [JSONRPCID: Task<JSONRPCMessage, Never>] = [:]
+    /// Requests the client cancelled (`notifications/cancelled`): they get no answer.
+    private var cancelledByClient: Set<JSONRPCID> = []
     var serverRequests = IDRemapper<String>(firstID: 1)
     var serverRequestIDs: [String: JSONRPCID] = [:]
     var progressTokens: [JSONValue: JSONValue] = [:]
@@ -94,6 +96,8 @@ public actor GatewaySession {
             let answer = await task.value
             inFlight[requestID] = nil
             lastActivity = clock.now
+            // The client gave up on it; an answer would be one it cannot match.
+            if cancelledByClient.remove(requestID) != nil { return nil }
             return answer
         case .notification(let method, let params):
             await clientNotification(method: method, params: params)
@@ -196,7 +200,9 @@ public actor GatewaySession {
     }
 
     func cancelInFlight(_ requestID: JSONRPCID) {
-        inFlight[requestID]?.cancel()
+        guard let task = inFlight[requestID] else { return }
+        cancelledByClient.insert(requestID)
+        task.cancel()
     }
 
     func fail(_ error: UpstreamError) {
