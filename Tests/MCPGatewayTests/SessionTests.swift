@@ -54,6 +54,26 @@ struct SessionTests {
         await fixture.session.close()
     }
 
+    @Test func theClientsProgressOnAPluginsRequestGoesBackToThePlugin() async throws {
+        let fixture = try await makeSession()
+        _ = fixture.session.outbox.attach()
+        fixture.plugin.inject(.request(id: .int(9), method: "sampling/createMessage",
+                                       params: ["messages": [], "_meta": ["progressToken": "p1"]]))
+        guard case .request(let gatewayID, _, let params) = await fixture.session.outbox.next(),
+              let token = params?["_meta"]?["progressToken"] else {
+            Issue.record("not relayed with a progress token")
+            return
+        }
+        #expect(token != "p1", "the client sees the gateway's token")
+        _ = await fixture.session.handle(.notification(method: "notifications/progress", params: ["progressToken": token, "progress": 1]),
+                                         origin: origin)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(fixture.plugin.received.contains(.notification(method: "notifications/progress", params: ["progressToken": "p1", "progress": 1])))
+        #expect(!fixture.main.received.contains { $0.method == "notifications/progress" })
+        _ = await fixture.session.handle(.response(id: gatewayID, result: ["model": "m"]), origin: origin)
+        await fixture.session.close()
+    }
+
     @Test func aPluginThatDiesIsAnnouncedAsAToolListChange() async throws {
         let fixture = try await makeSession()
         _ = fixture.session.outbox.attach()

@@ -29,6 +29,15 @@ extension GatewaySession {
             }
             let gatewayID = serverRequests.assign(original: upstreamID, context: upstream)
             serverRequestIDs[key(upstream, upstreamID)] = gatewayID
+            var params = params
+            if let token = params?["_meta"]?["progressToken"] {
+                // Two upstreams may pick the same token: the client sees the gateway's own.
+                let gatewayToken = JSONValue.string("gw-upstream-progress-\(nextProgressToken)")
+                nextProgressToken += 1
+                upstreamProgressTokens[gatewayToken] = (upstream, token)
+                upstreamProgressTokenOfRequest[gatewayID] = gatewayToken
+                params?["_meta"]?["progressToken"] = gatewayToken
+            }
             outbox.send(.request(id: gatewayID, method: method, params: params))
         case .closed(let error):
             if upstream.isEmpty {
@@ -77,6 +86,12 @@ extension GatewaySession {
             await clientBecameReady()
         case "notifications/cancelled":
             if let raw = params?["requestId"], let requestID = JSONRPCID(raw) { cancelInFlight(requestID) }
+        case "notifications/progress" where params?["progressToken"].flatMap({ upstreamProgressTokens[$0] }) != nil:
+            // Progress on a request an upstream made (sampling, elicitation): back to that upstream.
+            guard let token = params?["progressToken"], let owner = upstreamProgressTokens[token] else { return }
+            var params = params
+            params?["progressToken"] = owner.token
+            await connection(named: owner.upstream)?.notify(method: method, params: params)
         case "notifications/roots/list_changed":
             await main.notify(method: method, params: params)
             for plugin in plugins.values { await plugin.notify(method: method, params: params) }
@@ -103,6 +118,7 @@ extension GatewaySession {
             return
         }
         serverRequestIDs[key(entry.context, upstreamID)] = nil
+        if let token = upstreamProgressTokenOfRequest.removeValue(forKey: gatewayID) { upstreamProgressTokens[token] = nil }
         await connection(named: entry.context)?.respond(to: upstreamID, with: result)
     }
 

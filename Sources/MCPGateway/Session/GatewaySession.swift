@@ -34,6 +34,11 @@ public actor GatewaySession {
     var serverRequests = IDRemapper<String>(firstID: 1)
     var serverRequestIDs: [String: JSONRPCID] = [:]
     var progressTokens: [JSONValue: JSONValue] = [:]
+    /// Progress tokens of upstream requests relayed to the client: the gateway's token → the
+    /// upstream that asked and its own token, so the client's progress goes back to it.
+    var upstreamProgressTokens: [JSONValue: (upstream: String, token: JSONValue)] = [:]
+    /// The gateway's progress token of each relayed upstream request, by the request's gateway id.
+    var upstreamProgressTokenOfRequest: [JSONRPCID: JSONValue] = [:]
     var nextProgressToken: Int64 = 1
     var downPlugins: Set<String> = []
     var listedTools: [JSONValue]?
