@@ -99,4 +99,26 @@ struct HTTPUpstreamTests {
             }
         }
     }
+
+    @Test func anExpiredUpstreamSessionIsRenewedAndTheCallRetried() async throws {
+        let upstream = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(Harness.fixtures)/expiring_upstream.py"])
+        defer { upstream.stop() }
+        let url = "http://127.0.0.1:\(upstream.firstLine)/mcp"
+        try await Harness.withGateway(Harness.configuration(upstream: .http(url: url), warmPool: 0)) { _, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            func call(_ tool: String, id: Int) async throws -> HTTPResult {
+                try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"\#(tool)"}}"#)
+            }
+            let first = try await call("whoami", id: 1).json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue
+            _ = try await call("expire", id: 2)
+            // The upstream answers 404 for the forgotten session; the gateway starts a new one
+            // (initialize, initialized) and sends the call again.
+            let again = try await call("whoami", id: 3)
+            let second = again.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue
+            #expect(again.status == 200, "\(again.body)")
+            #expect(second != nil && second != first, "\(again.body)")
+            #expect(try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":4,"method":"ping"}"#).status == 200,
+                    "the client's session lives on")
+        }
+    }
 }

@@ -21,6 +21,10 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         var protocolVersion: String?
         var listenTask: Task<Void, Never>?
         var closed = false
+        /// The `initialize` request as the connection sent it, replayed when the session expires.
+        var initialize: JSONRPCMessage?
+        /// A session renewal under way, which concurrent callers that also got 404 wait for.
+        var renewal: (expired: String, task: Task<Bool, Never>)?
     }
 
     /// A transport to the Streamable HTTP endpoint at `url`, sending through `http`.
@@ -101,8 +105,12 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
 
     private static let postHeaders: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json, text/event-stream"]
 
-    private func post(_ message: JSONRPCMessage) async -> [JSONRPCMessage] {
-        let hadSession = state.withLockedValue { $0.sessionID != nil }
+    private func post(_ message: JSONRPCMessage, renewingAnExpiredSession: Bool = true) async -> [JSONRPCMessage] {
+        let sentSession = state.withLockedValue { state -> String? in
+            if case .request(_, "initialize", _) = message { state.initialize = message }
+            return state.sessionID
+        }
+        let hadSession = sentSession != nil
         let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders), body: Data(message.renderedBytes()))
         do {
             // Only an event stream is read as it comes; a JSON answer arrives whole, with the head.
@@ -121,14 +129,55 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             case 202, 204:
                 return []
             case 404 where hadSession:
-                lost("the upstream session expired")
-                return []
+                // The spec: a client whose session is gone starts a new one with initialize.
+                guard renewingAnExpiredSession, let sentSession, await renewSession(expired: sentSession) else {
+                    lost("the upstream session expired")
+                    return []
+                }
+                return await post(message, renewingAnExpiredSession: false)
             default:
                 let text = String(decoding: try await Self.collect(response.records, limit: 4096), as: UTF8.self)
                 return fail(message, with: .upstreamUnavailable("HTTP \(response.status)"), detail: text)
             }
         } catch {
             return fail(message, with: .upstreamUnavailable("connection failed"), detail: "\(error)")
+        }
+    }
+
+    /// Starts a new upstream session after `expired` ended (404): replays the connection's
+    /// `initialize` and sends `notifications/initialized`. Callers that hit the same expiry wait
+    /// for one renewal. Returns whether a new session is in place.
+    private func renewSession(expired: String) async -> Bool {
+        let task = state.withLockedValue { state -> Task<Bool, Never>? in
+            if let renewal = state.renewal, renewal.expired == expired { return renewal.task }
+            guard state.sessionID == expired else { return nil }  // already renewed
+            let task = Task { await self.performRenewal() }
+            state.renewal = (expired, task)
+            return task
+        }
+        guard let task else { return state.withLockedValue { $0.sessionID != nil } }
+        return await task.value
+    }
+
+    private func performRenewal() async -> Bool {
+        let initialize = state.withLockedValue { state -> JSONRPCMessage? in
+            state.sessionID = nil
+            return state.initialize
+        }
+        guard case .request(_, let method, let params) = initialize else { return false }
+        let replay = JSONRPCMessage.request(id: .string("gateway-renewal-\(UInt64.random(in: 1...UInt64.max))"), method: method, params: params)
+        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders), body: Data(replay.renderedBytes()))
+        do {
+            let response = try await http.streamChunks(request, streamWhen: Self.isEventStream)
+            guard response.status == 200, let sessionID = response.headers["mcp-session-id"] else { return false }
+            guard try await readMessages(response, answering: replay).answered else { return false }
+            state.withLockedValue { $0.sessionID = sessionID }
+            _ = await post(.notification(method: "notifications/initialized", params: nil), renewingAnExpiredSession: false)
+            logger.info("HTTP upstream session renewed", metadata: ["url": "\(url)"])
+            return true
+        } catch {
+            logger.warning("HTTP upstream session renewal failed", metadata: ["url": "\(url)", "error": "\(error)"])
+            return false
         }
     }
 
