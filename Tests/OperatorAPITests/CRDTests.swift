@@ -111,6 +111,9 @@ func nonStructuralNodes(_ schema: JSONValue, path: String = "") -> [String] {
         let version = server[path: ["spec", "versions"]]?.arrayValue?.first
         #expect(version?[path: ["subresources", "scale", "specReplicasPath"]]?.stringValue == ".spec.replicas")
         #expect(version?[path: ["subresources", "scale", "labelSelectorPath"]]?.stringValue == ".status.selector")
+        // An unset spec.replicas reads 0 through /scale, which an HPA aimed at the server takes as
+        // "scaling disabled": the API server writes the default instead.
+        #expect(version?[path: ["schema", "openAPIV3Schema", "properties", "spec", "properties", "replicas", "default"]] == 1)
         #expect(version?["additionalPrinterColumns"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Ready", "Replicas", "Endpoint", "Policy", "Age"])
         #expect(server[path: ["spec", "names", "shortNames"]] == ["mcps"])
         #expect(server[path: ["spec", "names", "categories"]] == ["mcp"])

@@ -59,7 +59,7 @@ extension MCPServer {
             "port": Schema.integer("The port of an HTTP server; required for streamable-http and sse.", minimum: 1, maximum: 65535),
             "path": Schema.string("The HTTP path of the MCP endpoint; /mcp or /sse by default.", pattern: "^/"),
             "resources": CommonSchemas.resources,
-            "replicas": Schema.integer("Desired replicas when autoscaling is not set.", minimum: 0, maximum: MCPServerLimits.maxReplicas),
+            "replicas": Schema.integer("Desired replicas when autoscaling is not set (1 by default, so the scale subresource and an HPA aimed at the server read a real count).", minimum: 0, maximum: MCPServerLimits.maxReplicas, default: 1),
             "autoscaling": Schema.object("Scale between bounds on CPU or memory use; an HPA then owns the replica count.", [
                 "minReplicas": Schema.integer("The fewest replicas.", minimum: 1, maximum: MCPServerLimits.maxReplicas, default: 1),
                 "maxReplicas": Schema.integer("The most replicas.", minimum: 1, maximum: MCPServerLimits.maxReplicas),
