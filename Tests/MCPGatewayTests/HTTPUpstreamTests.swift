@@ -85,10 +85,15 @@ struct HTTPUpstreamTests {
         }
     }
 
+    /// Fixtures/misbehaving_upstream.py and its MCP endpoint.
+    static func startMisbehavingUpstream() async throws -> (PeerProcess, String) {
+        let process = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(Harness.fixtures)/misbehaving_upstream.py"])
+        return (process, "http://127.0.0.1:\(process.firstLine)/mcp")
+    }
+
     @Test func aCallTheUpstreamEndsWithoutAnsweringGetsAnErrorNotAHang() async throws {
-        let upstream = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(Harness.fixtures)/unanswering_upstream.py"])
+        let (upstream, url) = try await Self.startMisbehavingUpstream()
         defer { upstream.stop() }
-        let url = "http://127.0.0.1:\(upstream.firstLine)/mcp"
         try await Harness.withGateway(Harness.configuration(upstream: .http(url: url))) { _, port, _ in
             let session = try await TestHTTP.initialize(port: port)
             for tool in ["stream", "empty"] {
@@ -101,9 +106,8 @@ struct HTTPUpstreamTests {
     }
 
     @Test func anExpiredUpstreamSessionIsRenewedAndTheCallRetried() async throws {
-        let upstream = try await PeerProcess.start(executable: "/usr/bin/env", arguments: ["python3", "\(Harness.fixtures)/expiring_upstream.py"])
+        let (upstream, url) = try await Self.startMisbehavingUpstream()
         defer { upstream.stop() }
-        let url = "http://127.0.0.1:\(upstream.firstLine)/mcp"
         try await Harness.withGateway(Harness.configuration(upstream: .http(url: url), warmPool: 0)) { _, port, _ in
             let session = try await TestHTTP.initialize(port: port)
             func call(_ tool: String, id: Int) async throws -> HTTPResult {

@@ -52,7 +52,6 @@ enum HTTPReplies {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let body = ResponseBody { writer in
-            defer { outbox.detach(consumer: consumer) }
             do {
                 for event in preamble { try await writer.write(ByteBuffer(string: event.wireFormat)) }
                 streaming: while true {

@@ -86,9 +86,12 @@ extension GatewaySession {
             await clientBecameReady()
         case "notifications/cancelled":
             if let raw = params?["requestId"], let requestID = JSONRPCID(raw) { cancelInFlight(requestID) }
-        case "notifications/progress" where params?["progressToken"].flatMap({ upstreamProgressTokens[$0] }) != nil:
-            // Progress on a request an upstream made (sampling, elicitation): back to that upstream.
-            guard let token = params?["progressToken"], let owner = upstreamProgressTokens[token] else { return }
+        case "notifications/progress":
+            // Progress on a request an upstream made (sampling, elicitation) goes back to that
+            // upstream under its own token; anything else to the main server.
+            guard let token = params?["progressToken"], let owner = upstreamProgressTokens[token] else {
+                return await main.notify(method: method, params: params)
+            }
             var params = params
             params?["progressToken"] = owner.token
             await connection(named: owner.upstream)?.notify(method: method, params: params)

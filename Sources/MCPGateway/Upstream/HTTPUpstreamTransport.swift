@@ -198,12 +198,10 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         return bytes
     }
 
+    /// Whether the media type of `headers`' Content-Type (parameters aside) is `text/event-stream`.
     private static func isEventStream(_ headers: HTTPHeaders) -> Bool {
-        mediaType(headers) == "text/event-stream"
-    }
-
-    private static func mediaType(_ headers: HTTPHeaders) -> String {
-        (headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType = (headers["content-type"] ?? "").split(separator: ";").first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "text/event-stream"
     }
 
     /// The messages of a response: an event stream's go to the message stream as they come (and
