@@ -60,7 +60,10 @@ final class FakeUpstream: UpstreamTransport {
                 return
             }
             if let token = params?["_meta"]?["progressToken"] {
-                continuation.yield(.notification(method: "notifications/progress", params: ["progressToken": token, "progress": 1]))
+                // `steps` progress notifications (one unless the arguments say), then the answer.
+                for step in 1...(params?["arguments"]?["steps"]?.intValue ?? 1) {
+                    continuation.yield(.notification(method: "notifications/progress", params: ["progressToken": token, "progress": .int(step)]))
+                }
             }
             continuation.yield(.response(id: id, result: ["content": [["type": "text", "text": .string("called \(name)")]]]))
         default:

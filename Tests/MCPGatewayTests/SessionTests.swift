@@ -186,8 +186,28 @@ struct SessionTests {
             return nil
         }.first
         #expect(upstreamToken != nil && upstreamToken != "client-token")
-        let relayed = await fixture.session.outbox.next()
+        guard case .message(let relayed) = await fixture.session.outbox.next(timeout: .seconds(5)) else {
+            Issue.record("the progress was not relayed")
+            return
+        }
         #expect(relayed == .notification(method: "notifications/progress", params: ["progressToken": "client-token", "progress": 1]))
+        await fixture.session.close()
+    }
+
+    @Test func everyProgressSentBeforeTheAnswerReachesTheClientBeforeTheAnswer() async throws {
+        // The upstream sends 100 progress notifications, then the answer. Each must be in the
+        // client's stream by the time the answer is given, none dropped as a stale token.
+        let fixture = try await makeSession()
+        _ = fixture.session.outbox.attach()
+        let answer = await fixture.session.handle(.request(id: .int(9), method: "tools/call", params: [
+            "name": "get_time", "arguments": ["steps": 100], "_meta": ["progressToken": "client-token"]]), origin: origin)
+        guard case .response = answer else { Issue.record("\(String(describing: answer))"); return }
+        var relayed: [JSONValue?] = []
+        while case .message(.notification("notifications/progress", let params)) = await fixture.session.outbox.next(timeout: .milliseconds(1)) {
+            relayed.append(params)
+        }
+        #expect(relayed.compactMap { $0?["progress"]?.intValue } == Array(1...100), "every step, in order")
+        #expect(relayed.allSatisfy { $0?["progressToken"] == "client-token" })
         await fixture.session.close()
     }
 

@@ -59,10 +59,9 @@ extension GatewaySession {
     private func relayNotification(from upstream: String, method: String, params: JSONValue?) {
         switch method {
         case "notifications/progress":
-            guard let token = params?["progressToken"], let clientToken = progressTokens[token] else { return }
-            var params = params
-            params?["progressToken"] = clientToken
-            outbox.send(.notification(method: method, params: params))
+            // Progress on a call in flight went to the call's relay as it was read; this is
+            // progress on nothing the client asked (or asked and already has the answer to).
+            return
         case "notifications/cancelled":
             guard let raw = params?["requestId"], let upstreamID = JSONRPCID(raw),
                   let gatewayID = serverRequestIDs.removeValue(forKey: key(upstream, upstreamID))

@@ -33,7 +33,6 @@ public actor GatewaySession {
     private var cancelledByClient: Set<JSONRPCID> = []
     var serverRequests = IDRemapper<String>(firstID: 1)
     var serverRequestIDs: [String: JSONRPCID] = [:]
-    var progressTokens: [JSONValue: JSONValue] = [:]
     /// Progress tokens of upstream requests relayed to the client: the gateway's token → the
     /// upstream that asked and its own token, so the client's progress goes back to it.
     var upstreamProgressTokens: [JSONValue: (upstream: String, token: JSONValue)] = [:]
@@ -177,20 +176,22 @@ public actor GatewaySession {
         await upstream.initializeResult?["capabilities"]?["logging"] != nil
     }
 
-    /// Sends a request to `upstream`, with the client's progress token swapped for one of the gateway's.
+    /// Sends a request to `upstream`, with the client's progress token swapped for one of the
+    /// gateway's; the upstream's progress on it reaches the client under the client's token.
     func forward(to upstream: UpstreamConnection, method: String, params: JSONValue?) async -> Result<JSONValue, JSONRPCError> {
-        var params = params
-        var gatewayToken: JSONValue?
-        if let clientToken = params?["_meta"]?["progressToken"] {
-            let token = JSONValue.string("gw-progress-\(nextProgressToken)")
-            nextProgressToken += 1
-            progressTokens[token] = clientToken
-            params?["_meta"]?["progressToken"] = token
-            gatewayToken = token
+        guard let clientToken = params?["_meta"]?["progressToken"] else {
+            return await upstream.call(method: method, params: params)
         }
-        let result = await upstream.call(method: method, params: params)
-        if let gatewayToken { progressTokens[gatewayToken] = nil }
-        return result
+        var params = params
+        let token = JSONValue.string("gw-progress-\(nextProgressToken)")
+        nextProgressToken += 1
+        params?["_meta"]?["progressToken"] = token
+        let outbox = self.outbox
+        return await upstream.call(method: method, params: params, progress: (token, { progress in
+            var progress = progress
+            progress?["progressToken"] = clientToken
+            outbox.send(.notification(method: "notifications/progress", params: progress))
+        }))
     }
 
     /// Ends the session: in-flight requests are cancelled, upstreams closed, the client's stream ended.

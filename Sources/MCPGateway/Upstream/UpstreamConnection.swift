@@ -25,6 +25,8 @@ public actor UpstreamConnection {
     private let logger: Logger
     private let eventContinuation: AsyncStream<UpstreamEvent>.Continuation
     private var remapper = IDRemapper<PendingAnswer>()
+    /// Where the progress of a call in flight goes, by the progress token the call carries.
+    private var progressRelays: [JSONValue: ProgressRelay] = [:]
     private var readTask: Task<Void, Never>?
     private var closedError: UpstreamError?
     /// The server's answer to `initialize`, once the handshake is done.
@@ -74,8 +76,15 @@ public actor UpstreamConnection {
 
     /// Sends a request and waits for its answer. When the calling task is cancelled, the upstream
     /// gets `notifications/cancelled` and the caller a JSON-RPC error at once.
-    public func call(method: String, params: JSONValue?) async -> Result<JSONValue, JSONRPCError> {
+    ///
+    /// With `progress`, the upstream's `notifications/progress` carrying `progress.token` go to
+    /// `progress.relay` as they are read, so every one sent before the answer is relayed before the
+    /// caller has the answer (through `events` they could come after it, and be dropped).
+    public func call(method: String, params: JSONValue?,
+                     progress: (token: JSONValue, relay: ProgressRelay)? = nil) async -> Result<JSONValue, JSONRPCError> {
         if let closedError { return .failure(.upstreamUnavailable(closedError.shortDescription)) }
+        if let progress { progressRelays[progress.token] = progress.relay }
+        defer { if let progress { progressRelays[progress.token] = nil } }
         // The answer is registered before the request leaves, then the request is sent on the
         // caller's own task (no task of its own: this is every tool call's path).
         let answer = PendingAnswer()
@@ -147,6 +156,12 @@ public actor UpstreamConnection {
             entry.context.resolve(.failure(error))
         case .request(let id, let method, let params):
             eventContinuation.yield(.request(id: id, method: method, params: params))
+        case .notification("notifications/progress", let params):
+            if let token = params?["progressToken"], let relay = progressRelays[token] {
+                relay(params)
+            } else {
+                eventContinuation.yield(.notification(method: "notifications/progress", params: params))
+            }
         case .notification(let method, let params):
             eventContinuation.yield(.notification(method: method, params: params))
         }
@@ -163,6 +178,9 @@ public actor UpstreamConnection {
         eventContinuation.finish()
     }
 }
+
+/// Takes the params of a `notifications/progress` on a call in flight.
+public typealias ProgressRelay = @Sendable (JSONValue?) -> Void
 
 /// The answer to one request, awaited by its caller and given by whoever resolves the request
 /// first: the upstream's response, a cancellation, or the upstream's loss.
