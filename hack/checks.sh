@@ -65,7 +65,10 @@ log "checks: the chart's CRDs are the generated ones in crds/ (hack/sync-chart-c
 check "chart CRDs identical to crds/" python3 "$checks/consistency.py" crds crds helm/mcp-operator/crds
 mkdir -p "$work/stale-crds"
 cp helm/mcp-operator/crds/*.yaml "$work/stale-crds/"
-first_crd=$(find "$work/stale-crds" -name '*.yaml' | sort | head -n 1)
+# A glob, not `find | sort | head`: under pipefail, head leaving early can fail the pipeline
+# with SIGPIPE (exit 141) when the machine is loaded.
+stale_crds=("$work"/stale-crds/*.yaml)
+first_crd=${stale_crds[0]}
 printf '# an edit by hand\n' >>"$first_crd"
 expect_failure "a chart CRD edited by hand" "differs from crds/" python3 "$checks/consistency.py" crds crds "$work/stale-crds"
 

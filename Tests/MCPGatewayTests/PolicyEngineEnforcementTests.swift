@@ -44,7 +44,8 @@ struct PolicyEngineEnforcementTests {
 
             let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
             let anonymous = try await TestHTTP.post(port: port, session: nil, body: initialize)
-            #expect(anonymous.status == 403)
+            #expect(anonymous.status == 401, "no credentials where the policy wants them")
+            #expect(anonymous.header("www-authenticate") == "Bearer", "the policy names no OIDC issuer to point at")
             #expect(anonymous.json?["error"]?["data"]?["rule"] == "authentication.anonymous")
 
             let opened = try await TestHTTP.post(port: port, session: nil, body: initialize, headers: TestHTTP.mcpHeaders + [("X-API-Key", Self.apiKey)])

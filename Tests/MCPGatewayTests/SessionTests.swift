@@ -240,6 +240,15 @@ struct SessionTests {
         await session.close()
     }
 
+    @Test func aCancellationTakenRightAfterItsRequestFindsIt() async throws {
+        // Transports take a client's messages in order: the request is in flight once taken.
+        let fixture = try await makeSession()
+        let pending = try #require(await fixture.session.receive(.request(id: .int(42), method: "tools/call", params: ["name": "slow"]), origin: origin))
+        #expect(await fixture.session.receive(.notification(method: "notifications/cancelled", params: ["requestId": 42]), origin: origin) == nil)
+        #expect(await fixture.session.answer(to: pending) == nil, "a cancelled request gets no answer")
+        await fixture.session.close()
+    }
+
     @Test func upstreamDeathFailsPendingAndLaterRequests() async throws {
         let fixture = try await makeSession()
         let session = fixture.session

@@ -77,6 +77,22 @@ struct StreamableHTTPTests {
         }
     }
 
+    @Test func aBatchIsTakenInOrderSoACancellationFindsTheRequestBeforeIt() async throws {
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream())) { _, port, _ in
+            let opened = try await TestHTTP.post(port: port, session: nil, body: """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
+                """)
+            let session = try #require(opened.header("mcp-session-id"))
+            // `wait` never answers: only the cancellation that follows it in the batch ends it,
+            // and a cancelled request gets no answer, so the batch is answered 202.
+            let batch = try await TestHTTP.post(port: port, session: session, body: """
+                [{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"wait"}},
+                 {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":9}}]
+                """)
+            #expect(batch.status == 202)
+        }
+    }
+
     @Test func oversizedBodiesAndForeignOriginsAreRefused() async throws {
         var configuration = Harness.configuration(upstream: Harness.recordingUpstream())
         configuration.maxBodyBytes = 1024
@@ -157,7 +173,7 @@ struct StreamableHTTPTests {
         try await Harness.withGateway(configuration) { _, port, _ in
             let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
             let anonymous = try await TestHTTP.post(port: port, session: nil, body: initialize)
-            #expect(anonymous.status == 403)
+            #expect(anonymous.status == 401)
             #expect(anonymous.json?["error"]?["data"]?["rule"] == "require-auth")
             let wrong = try await TestHTTP.post(port: port, session: nil, body: initialize, headers: TestHTTP.mcpHeaders + [("X-API-Key", "nope")])
             #expect(wrong.status == 401)

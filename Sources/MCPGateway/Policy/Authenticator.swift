@@ -2,6 +2,7 @@ import ControlPlaneHTTP
 import Crypto
 import Foundation
 import JWTKit
+import PolicyEngine
 
 /// How callers prove who they are: bearer JWTs checked against a JWKS (issuer, audience, expiry),
 /// and API keys stored only as SHA-256 hashes.
@@ -56,11 +57,14 @@ public struct AuthenticationFailure: Error, Sendable, Hashable, CustomStringConv
 public final class Authenticator: Sendable {
     private let configuration: AuthenticationConfiguration
     private let keys: JWTKeyCollection?
+    /// The keys of the issuers policies name.
+    let policyKeys: OIDCKeys
 
     /// An authenticator for `configuration`.
     /// - Throws: when the JWKS is not valid.
-    public init(configuration: AuthenticationConfiguration) async throws {
+    public init(configuration: AuthenticationConfiguration, policyKeys: OIDCKeys? = nil) async throws {
         self.configuration = configuration
+        self.policyKeys = policyKeys ?? OIDCKeys(http: UpstreamFactory.makeHTTPTransport(maxIdleConnections: 4))
         var jwksJSON = configuration.jwksJSON
         if jwksJSON == nil, let url = configuration.jwksURL {
             let response = try await UpstreamFactory.makeHTTPTransport(maxIdleConnections: 1)
@@ -77,8 +81,13 @@ public final class Authenticator: Sendable {
         }
     }
 
-    /// The identity behind an `Authorization` header value and an `X-API-Key` header value.
-    public func authenticate(authorization: String?, apiKey: String?) async -> Result<CallerIdentity, AuthenticationFailure> {
+    /// The identity behind an `Authorization` header value and an `X-API-Key` header value. A
+    /// bearer JWT is checked against the policy's `oidc` issuer and audiences when the policy names
+    /// one (with the issuer's keys, fetched, or the gateway's own JWKS when it was started with that
+    /// issuer's), else against the JWKS, issuer and audience the gateway was started with.
+    public func authenticate(authorization: String?, apiKey: String?, oidc: PolicyDocument.OIDC? = nil) async
+        -> Result<CallerIdentity, AuthenticationFailure>
+    {
         if let apiKey, !apiKey.isEmpty { return checkAPIKey(apiKey) }
         guard let authorization, !authorization.isEmpty else { return .success(.anonymous) }
         let parts = authorization.split(separator: " ", maxSplits: 1)
@@ -87,6 +96,12 @@ public final class Authenticator: Sendable {
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         if token.split(separator: ".").count != 3 { return checkAPIKey(token) }
+        if let oidc {
+            // The keys the gateway was started with serve the policy's issuer when they are that
+            // issuer's (no fetch); the policy's issuer and audiences decide.
+            if let keys, configuration.issuer == oidc.issuer { return await OIDCKeys.verify(token, keys: keys, oidc: oidc) }
+            return await policyKeys.verify(token, oidc: oidc)
+        }
         return await checkJWT(token)
     }
 
@@ -103,7 +118,7 @@ public final class Authenticator: Sendable {
     private func checkJWT(_ token: String) async -> Result<CallerIdentity, AuthenticationFailure> {
         guard let keys else { return .failure(AuthenticationFailure(reason: "bearer tokens are not accepted (no JWKS configured)")) }
         do {
-            let payload = try await keys.verify(token, as: StandardClaims.self)
+            let payload = try await keys.verify(token, as: VerifiedClaims.self)
             if let issuer = configuration.issuer, payload.iss?.value != issuer {
                 return .failure(AuthenticationFailure(reason: "token issuer is not accepted"))
             }
@@ -119,7 +134,7 @@ public final class Authenticator: Sendable {
     }
 
     /// The claims of an already verified token, as JSON.
-    private static func decodeClaims(_ token: String) -> [String: JSONValue] {
+    static func decodeClaims(_ token: String) -> [String: JSONValue] {
         let segments = token.split(separator: ".")
         guard segments.count == 3 else { return [:] }
         var base64 = segments[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
@@ -145,16 +160,3 @@ public final class Authenticator: Sendable {
     }
 }
 
-/// The registered claims the gateway checks; expiry and not-before are verified by JWTKit.
-private struct StandardClaims: JWTPayload {
-    var sub: SubjectClaim?
-    var iss: IssuerClaim?
-    var aud: AudienceClaim?
-    var exp: ExpirationClaim
-    var nbf: NotBeforeClaim?
-
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
-        try nbf?.verifyNotBefore()
-    }
-}

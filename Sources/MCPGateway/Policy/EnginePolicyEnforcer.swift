@@ -49,6 +49,8 @@ public struct EnginePolicyEnforcer: PolicyEnforcer {
         return .allow
     }
 
+    public var oidc: PolicyDocument.OIDC? { policy.oidc }
+
     public func identify(apiKey: String) -> CallerIdentity? {
         policy.identity(forAPIKey: apiKey).map { CallerIdentity(method: .apiKey, subject: $0.subject) }
     }

@@ -1,3 +1,5 @@
+import PolicyEngine
+
 /// The compiled policy as the gateway consults it on every message. Implementations are immutable
 /// snapshots (rate-limit buckets aside, which must be safe to use from any thread); the gateway
 /// swaps whole snapshots and a request keeps the one it started with.
@@ -15,6 +17,9 @@ public protocol PolicyEnforcer: Sendable {
     func redact(toolResult: JSONValue) -> JSONValue
     /// The caller holding `apiKey` when the policy itself lists API keys (by hash); nil otherwise.
     func identify(apiKey: String) -> CallerIdentity?
+    /// The OIDC issuer whose bearer tokens the policy accepts; nil leaves tokens to the issuer the
+    /// gateway was started with.
+    var oidc: PolicyDocument.OIDC? { get }
     /// One audit-log JSON line (ending in a newline) for a decided tool call, or nil when the
     /// policy does not audit; arguments appear only as a hash unless the policy says otherwise.
     func auditRecord(tool: String, arguments: JSONValue?, origin: RequestOrigin, decision: PolicyDecision,
@@ -24,6 +29,9 @@ public protocol PolicyEnforcer: Sendable {
 extension PolicyEnforcer {
     /// No API keys in the policy.
     public func identify(apiKey: String) -> CallerIdentity? { nil }
+
+    /// No OIDC issuer in the policy.
+    public var oidc: PolicyDocument.OIDC? { nil }
 
     /// The gateway's own audit line: who, tool, decision, rule, latency, and the arguments' hash.
     public func auditRecord(tool: String, arguments: JSONValue?, origin: RequestOrigin, decision: PolicyDecision,

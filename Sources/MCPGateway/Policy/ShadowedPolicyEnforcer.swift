@@ -1,4 +1,5 @@
 import Foundation
+import PolicyEngine
 
 /// The enforced policy with a dry-run policy evaluated beside it. Every answer is the enforced
 /// policy's; the dry-run policy only observes:
@@ -39,6 +40,8 @@ struct ShadowedPolicyEnforcer: PolicyEnforcer {
     func identify(apiKey: String) -> CallerIdentity? {
         enforced.identify(apiKey: apiKey)
     }
+
+    var oidc: PolicyDocument.OIDC? { enforced.oidc }
 
     func auditRecord(tool: String, arguments: JSONValue?, origin: RequestOrigin, decision: PolicyDecision,
                      latencyNanoseconds: UInt64) -> [UInt8]? {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PolicyEngine
 
 /// The checks every client request passes before it reaches a session, in order: the Origin
 /// allow-list, a loaded policy, the network policy for the client's address, the credentials, and
@@ -30,7 +31,8 @@ struct ClientGate: Sendable {
         if let presentedKey, let known = enforcer.identify(apiKey: presentedKey) {
             authenticated = .success(known)
         } else {
-            authenticated = await authenticator.authenticate(authorization: authorization, apiKey: request.headers[HTTPReplies.apiKeyHeader])
+            authenticated = await authenticator.authenticate(authorization: authorization, apiKey: request.headers[HTTPReplies.apiKeyHeader],
+                                                             oidc: enforcer.oidc)
         }
         let identity: CallerIdentity
         switch authenticated {
@@ -38,13 +40,32 @@ struct ClientGate: Sendable {
         case .failure(let failure):
             metrics.recordDecision(.deny(rule: "authentication", reason: failure.reason), stage: "identity")
             return .failure(GateRefusal(HTTPReplies.error(.unauthorized, code: JSONRPCError.policyDeniedCode, message: "Unauthorized: \(failure.reason)",
-                                                          headers: [.wwwAuthenticate: "Bearer"])))
+                                                          headers: [.wwwAuthenticate: Self.challenge(for: request, oidc: enforcer.oidc, refused: failure.reason)])))
         }
         let origin = RequestOrigin(clientIP: clientIP, identity: identity)
         let decision = enforcer.checkIdentity(origin)
         metrics.recordDecision(decision, stage: "identity")
+        if identity.method == .anonymous, case .deny = decision, let error = decision.jsonRPCError {
+            // Credentials are missing where the policy wants them: 401 with the challenge that
+            // tells the client how to get some (RFC 6750; the MCP authorization spec).
+            return .failure(GateRefusal(HTTPReplies.json(JSONRPCMessage.errorResponse(id: nil, error: error).json, status: .unauthorized,
+                                                         headers: [.wwwAuthenticate: Self.challenge(for: request, oidc: enforcer.oidc, refused: nil)])))
+        }
         if let refusal = refusal(for: decision) { return .failure(refusal) }
         return .success(origin)
+    }
+
+    /// A 401's `WWW-Authenticate`: `Bearer`, with `resource_metadata` (RFC 9728) when the policy
+    /// names an OIDC issuer, and `error="invalid_token"` when credentials were presented and refused.
+    static func challenge(for request: Request, oidc: PolicyDocument.OIDC?, refused reason: String?) -> String {
+        var parameters: [String] = []
+        if oidc != nil { parameters.append("resource_metadata=\"\(ProtectedResourceEndpoint.metadataURL(for: request))\"") }
+        if let reason {
+            // A quoted-string without quotes, backslashes or control characters.
+            let description = String(reason.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }.map(Character.init))
+            parameters += ["error=\"invalid_token\"", "error_description=\"\(description)\""]
+        }
+        return parameters.isEmpty ? "Bearer" : "Bearer " + parameters.joined(separator: ", ")
     }
 
     /// A bearer credential that is not a JWT (no two dots): an API key sent as a bearer token.

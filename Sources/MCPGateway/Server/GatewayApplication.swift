@@ -126,6 +126,7 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, logger:
     StreamableHTTPEndpoint(registry: registry, gate: gate, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)
     LegacySSEEndpoint(registry: registry, gate: gate, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)
     WebSocketEndpoint(registry: registry, gate: gate, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)
+    ProtectedResourceEndpoint(policyStore: policyStore).addRoutes(to: router)
     let mainApp = Application(
         router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "mcp-gateway"),

@@ -54,11 +54,14 @@ struct LegacySSEEndpoint: Sendable {
         case .failure(let error):
             return HTTPReplies.json(JSONRPCMessage.errorResponse(id: nil, error: error).json, status: .badRequest)
         }
+        // Taken in order before the 202 (a notification acted on, a request registered); the
+        // answers travel on the stream as they come.
         for element in payload.elements {
             switch element {
             case .success(let message):
+                guard let pending = await session.receive(message, origin: origin) else { continue }
                 Task {
-                    if let answer = await session.handle(message, origin: origin) { session.outbox.send(answer) }
+                    if let answer = await session.answer(to: pending) { session.outbox.send(answer) }
                 }
             case .failure(let invalid):
                 session.outbox.send(invalid.response)

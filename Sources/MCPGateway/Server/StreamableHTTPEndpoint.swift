@@ -81,7 +81,7 @@ struct StreamableHTTPEndpoint: Sendable {
             case .failure(let invalid): answers = [invalid.response]
             }
         } else {
-            answers = await answerConcurrently(payload, session: session, origin: origin)
+            answers = await answerInOrder(payload, session: session, origin: origin)
         }
         let headers: HTTPFields = [HTTPReplies.sessionIDHeader: session.id]
         if isInitialize, case .errorResponse = answers.first {
@@ -92,21 +92,23 @@ struct StreamableHTTPEndpoint: Sendable {
         return HTTPReplies.messages(answers, batch: payload.isBatch, asEventStream: acceptsSSE && !acceptsJSON, headers: headers)
     }
 
-    /// The answers to a batch, its messages handled concurrently, in the batch's order.
-    private func answerConcurrently(_ payload: JSONRPCPayload, session: GatewaySession, origin: RequestOrigin) async -> [JSONRPCMessage] {
-        await withTaskGroup(of: (Int, JSONRPCMessage?).self) { group in
-            for (index, element) in payload.elements.enumerated() {
-                group.addTask {
-                    switch element {
-                    case .success(let message): return (index, await session.handle(message, origin: origin))
-                    case .failure(let invalid): return (index, invalid.response)
-                    }
-                }
+    /// The answers to a batch, in the batch's order: its messages are taken in order, and its
+    /// requests run concurrently.
+    private func answerInOrder(_ payload: JSONRPCPayload, session: GatewaySession, origin: RequestOrigin) async -> [JSONRPCMessage] {
+        var pending: [PendingRequest] = []
+        for element in payload.elements {
+            switch element {
+            case .success(let message):
+                if let request = await session.receive(message, origin: origin) { pending.append(request) }
+            case .failure(let invalid):
+                pending.append(.answered(invalid.response))
             }
-            var collected: [(Int, JSONRPCMessage)] = []
-            for await (index, answer) in group { if let answer { collected.append((index, answer)) } }
-            return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        var answers: [JSONRPCMessage] = []
+        for request in pending {
+            if let answer = await session.answer(to: request) { answers.append(answer) }
+        }
+        return answers
     }
 
     /// The session named by the request's headers: 400 when none is named, 404 when unknown.

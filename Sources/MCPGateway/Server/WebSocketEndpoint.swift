@@ -59,11 +59,13 @@ struct WebSocketEndpoint: Sendable {
                     case .failure(let error):
                         outbox.send(.errorResponse(id: nil, error: error))
                     case .success(let payload):
+                        // Taken in the order they arrived; answers are sent as they come.
                         for element in payload.elements {
                             switch element {
                             case .success(let message):
+                                guard let pending = await session.receive(message, origin: origin) else { continue }
                                 group.addTask {
-                                    if let answer = await session.handle(message, origin: origin) { outbox.send(answer) }
+                                    if let answer = await session.answer(to: pending) { outbox.send(answer) }
                                 }
                             case .failure(let invalid):
                                 outbox.send(invalid.response)

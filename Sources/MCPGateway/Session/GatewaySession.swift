@@ -1,5 +1,13 @@
 import Logging
 
+/// A request a session took from its client: answered at once, or running.
+public enum PendingRequest: Sendable {
+    /// Answered without running (the session is closed or its upstream lost).
+    case answered(JSONRPCMessage)
+    /// Running under the client's request id.
+    case running(JSONRPCID, Task<JSONRPCMessage, Never>)
+}
+
 /// One client's MCP session through the gateway. To the client it is the MCP server; to each
 /// upstream (the main server and every plugin) it is an MCP client with a connection of its own.
 /// It answers `initialize` from the upstreams' handshakes, aggregates and routes tools, forwards the
@@ -89,29 +97,46 @@ public actor GatewaySession {
 
     /// Handles one message from the client and returns the answer, if the message is a request.
     public func handle(_ message: JSONRPCMessage, origin: RequestOrigin) async -> JSONRPCMessage? {
+        guard let pending = await receive(message, origin: origin) else { return nil }
+        return await answer(to: pending)
+    }
+
+    /// Takes one message from the client; a transport calls it in the order the messages arrived.
+    /// A notification or an answer is acted on before this returns. A request is registered in
+    /// flight before this returns (so a cancellation that follows it finds it) and runs on; its
+    /// answer comes from `answer(to:)`.
+    public func receive(_ message: JSONRPCMessage, origin: RequestOrigin) async -> PendingRequest? {
         lastActivity = clock.now
         switch message {
         case .request(let requestID, let method, let params):
-            if closed { return .errorResponse(id: requestID, error: JSONRPCError(code: JSONRPCError.sessionErrorCode, message: "Session closed")) }
-            if let failure { return .errorResponse(id: requestID, error: .upstreamUnavailable(failure.shortDescription)) }
+            if closed { return .answered(.errorResponse(id: requestID, error: JSONRPCError(code: JSONRPCError.sessionErrorCode, message: "Session closed"))) }
+            if let failure { return .answered(.errorResponse(id: requestID, error: .upstreamUnavailable(failure.shortDescription))) }
             if method != "initialize", protocolVersion != nil, !clientReady { await clientBecameReady() }
             let task = Task { await self.dispatch(id: requestID, method: method, params: params, origin: origin) }
             inFlight[requestID] = task
+            return .running(requestID, task)
+        case .notification(let method, let params):
+            await clientNotification(method: method, params: params)
+        case .response(let responseID, let result):
+            await clientAnswer(responseID, .success(result))
+        case .errorResponse(let responseID, let error):
+            if let responseID { await clientAnswer(responseID, .failure(error)) }
+        }
+        return nil
+    }
+
+    /// The answer to a request `receive(_:origin:)` took; nil when the client cancelled it.
+    public func answer(to pending: PendingRequest) async -> JSONRPCMessage? {
+        switch pending {
+        case .answered(let answer):
+            return answer
+        case .running(let requestID, let task):
             let answer = await task.value
-            inFlight[requestID] = nil
+            if inFlight[requestID] == task { inFlight[requestID] = nil }
             lastActivity = clock.now
             // The client gave up on it; an answer would be one it cannot match.
             if cancelledByClient.remove(requestID) != nil { return nil }
             return answer
-        case .notification(let method, let params):
-            await clientNotification(method: method, params: params)
-            return nil
-        case .response(let responseID, let result):
-            await clientAnswer(responseID, .success(result))
-            return nil
-        case .errorResponse(let responseID, let error):
-            if let responseID { await clientAnswer(responseID, .failure(error)) }
-            return nil
         }
     }
 

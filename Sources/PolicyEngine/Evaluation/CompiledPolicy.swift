@@ -25,7 +25,8 @@ public final class CompiledPolicy: Sendable {
     let input: InputRules
     let redactions: [(name: String, regex: PolicyRegex, replacement: String)]
     let apiKeys: [String: String]
-    let oidc: PolicyDocument.OIDC?
+    /// The OIDC issuer whose bearer tokens the policy accepts, if any.
+    public let oidc: PolicyDocument.OIDC?
 
     /// Validates and compiles `document`; throws `PolicyValidationError` listing every problem.
     public init(_ document: PolicyDocument) throws(PolicyValidationError) {

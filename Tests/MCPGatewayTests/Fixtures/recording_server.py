@@ -1,7 +1,7 @@
 """A tiny stdio MCP server with no dependencies, for gateway tests that need to see exactly what
 reached the upstream: every line received is appended to $RECORD_FILE (when set). Tools: `echo`
 returns its arguments, `pid` returns the process id, `crash` exits the process at once, `notify`
-sends a tools/list_changed notification before answering."""
+sends a tools/list_changed notification before answering, `wait` never answers."""
 
 import json
 import os
@@ -17,7 +17,7 @@ def send(message: dict) -> None:
 
 TOOLS = [
     {"name": name, "description": f"{name} tool", "inputSchema": {"type": "object"}}
-    for name in ("echo", "pid", "crash", "notify")
+    for name in ("echo", "pid", "crash", "notify", "wait")
 ]
 
 
@@ -44,6 +44,8 @@ def main() -> None:
             name = message["params"]["name"]
             if name == "crash":
                 os._exit(3)
+            if name == "wait":
+                continue
             if name == "notify":
                 send({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
             text = str(os.getpid()) if name == "pid" else json.dumps(message["params"].get("arguments", {}))
