@@ -22,10 +22,14 @@ struct CRDs: AsyncParsableCommand {
     )
 
     struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the CRDs as YAML files, or print them with --stdout.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the CRDs as YAML files and their Markdown reference, or print the CRDs with --stdout.")
 
         @Option(name: .customLong("output-dir"), help: "The folder to write the YAML files to.")
         var outputDirectory: String = "crds"
+
+        @Option(name: .customLong("docs-dir"), help: "The folder to write the Markdown reference to.")
+        var docsDirectory: String = "docs/reference"
 
         @Flag(help: "Print every CRD to standard output instead of writing files.")
         var stdout = false
@@ -41,6 +45,12 @@ struct CRDs: AsyncParsableCommand {
             for (fileName, definition) in CustomResourceDefinitions.all {
                 let path = (outputDirectory as NSString).appendingPathComponent(fileName)
                 try CustomResourceDefinitions.yaml(definition).write(toFile: path, atomically: true, encoding: .utf8)
+                print("wrote \(path)")
+            }
+            try FileManager.default.createDirectory(atPath: docsDirectory, withIntermediateDirectories: true)
+            for (fileName, markdown) in ReferenceDocumentation.all {
+                let path = (docsDirectory as NSString).appendingPathComponent(fileName)
+                try markdown.write(toFile: path, atomically: true, encoding: .utf8)
                 print("wrote \(path)")
             }
         }

@@ -75,6 +75,25 @@ func nonStructuralNodes(_ schema: JSONValue, path: String = "") -> [String] {
         }
     }
 
+    @Test func committedReferenceMatchesTheGeneratedOne() throws {
+        for (fileName, markdown) in ReferenceDocumentation.all {
+            let path = repositoryRoot.appendingPathComponent("docs/reference").appendingPathComponent(fileName).path
+            let committed = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(committed == markdown, "docs/reference/\(fileName) is out of date: run `swift run mcpctl crds generate`")
+        }
+    }
+
+    @Test func theReferenceListsEveryFieldWithItsBounds() {
+        let page = ReferenceDocumentation.page(CustomResourceDefinitions.mcpServer)
+        #expect(page.contains("| `spec.replicas` | integer (int32) |  | `1` |"))
+        #expect(page.contains("| `spec.plugins[].name` | string | yes |  | A DNS label, unique in the server; the plugin's tools appear as &lt;name&gt;__&lt;tool&gt;. Pattern `\(MCPServerLimits.dnsLabelPattern)`."))
+        #expect(page.contains("| `status.conditions` |"))
+        #expect(page.contains("self.metadata.name.size() <= \(MCPServerLimits.nameMaxLength)"))
+        let policy = ReferenceDocumentation.page(CustomResourceDefinitions.mcpPolicy)
+        #expect(policy.contains("| `spec.authentication.oidc.issuer` | string |"))
+        #expect(policy.contains("short names `mcpp`"))
+    }
+
     @Test func schemaDescribesEveryFieldOfAFullServer() throws {
         let json = try JSONValue(encoding: fullServer)
         #expect(undescribedPaths(json, schema: MCPServer.openAPISchema) == [])
