@@ -161,6 +161,15 @@ check "dashboard metrics" python3 "$checks/consistency.py" dashboard helm/mcp-op
 expect_failure "a dashboard querying an unknown metric" "controller_runtime_reconciles_total" \
   python3 "$checks/consistency.py" dashboard "$fixtures/bad-dashboards/unknown-metric.json" Sources
 
+log "checks: docs/metrics.md names every metric, docs/troubleshooting.md every condition reason"
+check "docs" python3 "$checks/consistency.py" docs docs Sources
+mkdir -p "$work/stale-docs"
+cp docs/*.md "$work/stale-docs/"
+grep -vF -e "workqueue_depth" docs/metrics.md >"$work/stale-docs/metrics.md" || true
+grep -vF -e "OOMKilled" docs/troubleshooting.md >"$work/stale-docs/troubleshooting.md" || true
+expect_failure "docs missing a metric and a reason" "does not describe workqueue_depth" \
+  python3 "$checks/consistency.py" docs "$work/stale-docs" Sources
+
 log "checks: shell scripts parse (bash -n); the packaging scripts pass shellcheck"
 for script in hack/*.sh .ci/run; do
   check "bash -n $script" bash -n "$script"

@@ -55,9 +55,15 @@ public final class HTTPTransport: Sendable {
         loop.shutdown()
     }
 
+    /// Throws the transport's own cancellation error (as a transfer cancelled midway does) when the
+    /// calling task is already cancelled, so callers see one error type either way.
+    private static func checkCancellation(_ request: HTTPRequest) throws {
+        if Task.isCancelled { throw TransportError.cancelled(method: request.method, url: request.url) }
+    }
+
     /// Sends a request and returns the complete response, whatever its status.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try Task.checkCancellation()
+        try Self.checkCancellation(request)
         let holder = TransferHolder()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
@@ -77,7 +83,7 @@ public final class HTTPTransport: Sendable {
     /// Sends a request and returns as soon as the response head arrives; the body follows as
     /// newline-delimited records.
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamResponse {
-        try Task.checkCancellation()
+        try Self.checkCancellation(request)
         let (records, recordsContinuation) = HTTPRecordStream.makeStream()
         let holder = TransferHolder()
         let loop = self.loop

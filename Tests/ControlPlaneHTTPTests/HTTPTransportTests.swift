@@ -121,6 +121,19 @@ struct Echo: Decodable {
         #expect(transportError.isCancellation)
     }
 
+    @Test func aTaskCancelledBeforeSendingGetsTheSameCancellationError() async throws {
+        let transport = HTTPTransport()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await transport.send(HTTPRequest(url: "http://127.0.0.1:9/never"))
+        }
+        guard case .failure(let error) = await task.result, let transportError = error as? TransportError else {
+            Issue.record("expected a TransportError")
+            return
+        }
+        #expect(transportError.isCancellation)
+    }
+
     @Test func cancellingTheIteratingTaskEndsAStream() async throws {
         let peer = try await startPeer()
         let transport = HTTPTransport()

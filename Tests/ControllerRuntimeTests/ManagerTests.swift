@@ -54,14 +54,17 @@ import Testing
 
     @Test func losingTheLeaseStopsTheManagerWithAnError() async throws {
         try await TestCluster.with { cluster in
+            let flags = LeaderElectorTests.Flags()
             let manager = Manager(client: cluster.client, configuration: ManagerConfiguration(
-                leaderElection: LeaderElectorTests.configuration("m")))
+                leaderElection: LeaderElectorTests.shortRenewalConfiguration("m")), onLeadershipChange: { flags.changed($0) })
             _ = manager.reflector(for: .dynamic(TestCluster.widgets))
             let run = Task { try await manager.run() }
-            await eventually("leadership") { manager.isLeader }
+            // The callback, not `isLeader`: a stall may end the short leadership before a poll sees it.
+            await eventually("leadership") { flags.history.first == true }
             cluster.server.injectFailures(count: 10_000, status: 500) { $0.method == "PUT" && $0.path.contains("/leases/") }
             await #expect(throws: ManagerError.self) { try await run.value }
             #expect(!manager.isLeader)
+            #expect(flags.history == [true, false])
         }
     }
 }

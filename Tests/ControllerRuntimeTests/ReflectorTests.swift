@@ -1,4 +1,5 @@
 import ControllerRuntime
+import Foundation
 import KubeClient
 import KubeTesting
 import Testing
@@ -11,6 +12,19 @@ import Testing
     }
 
     static func describe(_ map: ConfigMap) -> String { "\(map.name)=\(map.data?["v"] ?? "")" }
+
+    /// Backoff for tests whose failures last as long as the test wants: short, and capped so the
+    /// first attempt after the failures stop comes soon however many there were.
+    static let cappedBackoff = WatchBackoff(initial: .milliseconds(50), maximum: .milliseconds(500), jitter: 0)
+
+    /// Injected failures apply while this is on (from the start), so a test need not race the
+    /// reflector's retries to observe the failing state.
+    final class FailureSwitch: Sendable {
+        private let lock = NSLock()
+        nonisolated(unsafe) private var on = true
+        var isOn: Bool { lock.withLock { on } }
+        func turnOff() { lock.withLock { on = false } }
+    }
 
     @Test func listsInPagesThenWatchesFromTheListsVersion() async throws {
         try await TestCluster.with { cluster in
@@ -31,8 +45,10 @@ import Testing
             #expect((300...600).contains(timeout))
 
             try cluster.seedConfigMap("d", data: ["v": "1"])
-            await eventually("the watched addition") { reflector.store.get(namespace: "default", name: "d") != nil }
+            // The store is written before the handlers run: wait on what the handler saw.
+            await eventually("the watched addition") { log.all.count >= 4 }
             #expect(log.all.sorted() == ["added a=1", "added b=1", "added c=1", "added d=1"])
+            #expect(reflector.store.get(namespace: "default", name: "d") != nil)
         }
     }
 
@@ -49,8 +65,10 @@ import Testing
 
             cluster.server.closeAllWatches()
             try cluster.server.modify(TestCluster.configMaps, namespace: "default", name: "a") { $0["data"] = ["v": "2"] }
-            await eventually("the update") { reflector.store.get(namespace: "default", name: "a")?.data?["v"] == "2" }
+            // The store is written before the handlers run: wait on what the handler saw.
+            await eventually("the update") { log.all.count >= 2 }
             #expect(log.all == ["added a=1", "updated a=2"])
+            #expect(reflector.store.get(namespace: "default", name: "a")?.data?["v"] == "2")
             #expect(cluster.listRequests(TestCluster.configMaps).count == 1)  // resumed, not relisted
             #expect(cluster.watchRequests.count >= 2)
         }
@@ -59,7 +77,7 @@ import Testing
     @Test func compactedHistoryRelistsAndReportsEveryChangeOfTheGap() async throws {
         try await TestCluster.with { cluster in
             for name in ["keep", "change", "gone"] { try cluster.seedConfigMap(name, data: ["v": "1"]) }
-            let reflector = configMapReflector(cluster, backoff: WatchBackoff(initial: .seconds(1), jitter: 0))
+            let reflector = configMapReflector(cluster, backoff: Self.cappedBackoff)
             let log = EventLog<ConfigMap>(describe: Self.describe)
             reflector.addHandler(log.handler)
             let run = Task { await reflector.run() }
@@ -67,20 +85,26 @@ import Testing
             await reflector.waitForSync()
             await eventually("a watch") { cluster.server.activeWatchCount == 1 }
 
-            // The next watch fails, so the reflector backs off for a second; meanwhile things
-            // change and the history is compacted, so its resumed watch gets 410.
-            cluster.server.injectFailures(count: 1, status: 500) { $0.query["watch"] == "true" }
+            // Re-watches fail (and the reflector backs off) until the switch is turned off;
+            // meanwhile things change and the history is compacted, so its resumed watch gets 410.
+            let failing = FailureSwitch()
+            cluster.server.injectFailures(count: 1_000_000, status: 500) { $0.query["watch"] == "true" && failing.isOn }
             cluster.server.closeAllWatches()
-            await eventually("the failed re-watch") { cluster.watchRequests.count == 2 }
+            await eventually("a failed re-watch") { cluster.watchRequests.count >= 2 }
             try cluster.server.modify(TestCluster.configMaps, namespace: "default", name: "change") { $0["data"] = ["v": "2"] }
             try cluster.server.remove(TestCluster.configMaps, namespace: "default", name: "gone")
             try cluster.seedConfigMap("new", data: ["v": "1"])
             cluster.server.compactHistory()
+            failing.turnOff()
 
-            await eventually("the relist") { cluster.listRequests(TestCluster.configMaps).count == 2 }
-            await eventually("the gap's changes") { log.all.count == 6 }
+            // A list is its first page's request (pages of 2 follow with `continue`).
+            let lists = { cluster.listRequests(TestCluster.configMaps).filter { $0.query["continue"] == nil }.count }
+            await eventually("the relist") { lists() >= 2 }
+            await eventually("the gap's changes") { log.all.count >= 6 }
+            #expect(log.all.count == 6)
             #expect(Array(log.all.dropFirst(3)).sorted() == ["added new=1", "deleted gone=1", "updated change=2"])
             #expect(reflector.store.keys().map(\.name).sorted() == ["change", "keep", "new"])
+            #expect(lists() == 2)  // one relist, for the 410
         }
     }
 
@@ -107,13 +131,20 @@ import Testing
     @Test func aFailingListIsRetriedAndTheStoreStaysUnsyncedMeanwhile() async throws {
         try await TestCluster.with { cluster in
             try cluster.seedConfigMap("a")
-            cluster.server.injectFailures(count: 2, status: 403) { $0.query["watch"] == nil }
-            let reflector = configMapReflector(cluster)
+            // Lists fail until the switch is turned off, however long the test takes to look.
+            let failing = FailureSwitch()
+            cluster.server.injectFailures(count: 1_000_000, status: 403) { $0.query["watch"] == nil && failing.isOn }
+            let reflector = configMapReflector(cluster, backoff: Self.cappedBackoff)
             let run = Task { await reflector.run() }
             defer { run.cancel() }
-            await eventually("a recorded failure") { reflector.lastError != nil }
+            // A second list means the first failed and was recorded before the retry.
+            await eventually("a retried list") { cluster.listRequests(TestCluster.configMaps).count >= 2 }
+            #expect(reflector.lastError?.hasPrefix("list") == true, "\(reflector.lastError ?? "no error")")
             #expect(!reflector.hasSynced)
-            await reflector.waitForSync()
+            #expect(reflector.store.count == 0)
+
+            failing.turnOff()
+            await eventually("the sync once lists succeed") { reflector.hasSynced }
             #expect(reflector.store.count == 1)
         }
     }

@@ -42,23 +42,28 @@ import Glibc
         let environment = ctl.environment
         let state = ctl.state
         // Start a large apply with verbose store logging; kill -9 it once it has written 200
-        // objects inside its (uncommitted) transaction.
-        let killedAt: String = try await onDedicatedThread {
+        // objects inside its (uncommitted) transaction. The progress line is looked for among the
+        // whole lines read: one read may end in the middle of a line.
+        let (killedAt, output): (String?, String) = try await onDedicatedThread {
             let process = try ChildProcess(executable: Ctl.executable,
                                            arguments: ["apply", "-f", big, "--no-controller", "-v", "6", "--state", state],
                                            environment: environment, stdin: .null, stdout: .null, stderr: .pipe)
-            var buffer = ""
+            var buffer = Data()
+            var line: String?
             guard let handle = process.standardError else { preconditionFailure("stderr is a pipe") }
-            while !buffer.contains("wrote 200 of 2000") {
+            while line == nil {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
-                buffer += String(decoding: chunk, as: UTF8.self)
+                buffer.append(chunk)
+                let lines = String(decoding: buffer, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                line = lines.dropLast().first { $0.contains("wrote 200 of 2000") }.map(String.init)
             }
             process.signal(SIGKILL)
             process.waitUntilExit()
-            return buffer.split(separator: "\n").last.map(String.init) ?? ""
+            return (line, String(decoding: buffer, as: UTF8.self))
         }
-        #expect(killedAt.contains("not yet committed"), "\(killedAt)")
+        let shown = killedAt ?? "no whole line with wrote 200 of 2000 in:\n" + String(output.suffix(2000))
+        #expect(killedAt?.contains("not yet committed") == true, "\(shown)")
         let store = try ctl.store()
         #expect(try store.list(.server, namespace: nil).map(\.name) == ["posts"])
         #expect(try store.changeCounter() == 1)

@@ -6,7 +6,7 @@ import TestSupport
 
 /// The `mcp-gateway` executable as the operator runs it: configured from environment variables,
 /// booted from a policy file, stopped with SIGTERM.
-@Suite("mcp-gateway executable", .serialized)
+@Suite("mcp-gateway executable", .serialized, .timeLimit(.minutes(2)))
 struct ExecutableTests {
     static var executable: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mcp-gateway").path

@@ -78,7 +78,7 @@ struct HTTPResult: Sendable {
 /// A plain HTTP client for the tests, on the project's HTTP transport.
 enum TestHTTP {
     /// The request methods the tests use.
-    enum Method: String, Sendable { case GET, POST, PUT, DELETE }
+    enum Method: String, Sendable { case GET, POST, PUT, DELETE, OPTIONS }
 
     static let transport = HTTPTransport(configuration: HTTPTransportConfiguration(acceptCompression: false))
 

@@ -5,7 +5,7 @@ import TestSupport
 @testable import MCPGateway
 
 /// The session cap and the idle timeout, on a real listener with stdio upstreams.
-@Suite("Session limit and idle expiry", .serialized)
+@Suite("Session limit and idle expiry", .serialized, .timeLimit(.minutes(2)))
 struct SessionLimitTests {
     static let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
 
@@ -52,18 +52,36 @@ struct SessionLimitTests {
 
     @Test func idleSessionsExpireAndEndTheirUpstreamWhileBusyOnesStay() async throws {
         var configuration = Harness.configuration(upstream: Harness.recordingUpstream(), warmPool: 0)
-        configuration.sessionIdleTimeout = .milliseconds(400)
+        // The busy session's pings come every 100 ms, a twentieth of the timeout: only a stall of
+        // nearly two seconds between two of them could pass for idleness (the sweep runs every 500 ms).
+        let idleTimeout = Duration.seconds(2)
+        configuration.sessionIdleTimeout = idleTimeout
         try await Harness.withGateway(configuration) { app, port, admin in
             let idle = try await TestHTTP.initialize(port: port)
             let pidCall = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pid"}}"#
+            // The idle session's last activity is this call: it cannot expire before a timeout from here.
+            let lastCall = ContinuousClock.now
             let pidAnswer = try await TestHTTP.post(port: port, session: idle, body: pidCall)
             let idlePID = try #require(pidAnswer.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue.flatMap { Int32($0) },
                                        "\(pidAnswer.status) \(pidAnswer.body)")
             #expect(kill(idlePID, 0) == 0)
             let busy = try await TestHTTP.initialize(port: port)
-            // Keep one session busy for three timeouts; leave the other alone.
-            for _ in 0..<12 {
-                #expect(try await TestHTTP.post(port: port, session: busy, body: #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#).status == 200)
+            let ping = #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#
+            // Keep one session busy and leave the other alone until it has expired. Its expiry is
+            // looked for in the registry: a request to it would count as activity.
+            var expired = false
+            while !expired, ContinuousClock.now - lastCall < .seconds(15) {
+                #expect(try await TestHTTP.post(port: port, session: busy, body: ping).status == 200)
+                try await Task.sleep(for: .milliseconds(100))
+                expired = await app.registry.session(id: idle) == nil
+            }
+            #expect(expired, "the idle session expires (a \(idleTimeout) timeout; waited 15 s)")
+            #expect(ContinuousClock.now - lastCall >= idleTimeout, "the idle session expired before its timeout")
+            // The busy session stays through more than another timeout of pings, though without them
+            // it would have expired about when the other did.
+            let keepBusyUntil = ContinuousClock.now + idleTimeout + .seconds(1)
+            while ContinuousClock.now < keepBusyUntil {
+                #expect(try await TestHTTP.post(port: port, session: busy, body: ping).status == 200)
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(try await TestHTTP.post(port: port, session: idle, body: #"{"jsonrpc":"2.0","id":3,"method":"ping"}"#).status == 404)

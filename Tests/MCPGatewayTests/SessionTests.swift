@@ -41,6 +41,22 @@ struct SessionTests {
         _ = await session.handle(.notification(method: "notifications/initialized", params: nil), origin: origin)
     }
 
+    /// Polls `condition` every 20 ms until it holds; records an issue (and returns false) when it
+    /// still does not after `timeout`. A test thread may stall for a few hundred milliseconds on a
+    /// loaded machine, so nothing that is asserted to happen gets a fixed, short window.
+    @discardableResult
+    func eventually(_ what: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation,
+                    _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if try await condition() { return true }
+        Issue.record("timed out after \(timeout) waiting until \(what)", sourceLocation: sourceLocation)
+        return false
+    }
+
     @Test func loggingIsDeclaredWhenAPluginLogsAndSetLevelReachesOnlyThoseThatDo() async throws {
         let fixture = try await makeSession(handshake: false, pluginLogs: true)
         let initialize = await fixture.session.handle(.request(id: .int(0), method: "initialize", params: [
@@ -67,8 +83,9 @@ struct SessionTests {
         #expect(token != "p1", "the client sees the gateway's token")
         _ = await fixture.session.handle(.notification(method: "notifications/progress", params: ["progressToken": token, "progress": 1]),
                                          origin: origin)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(fixture.plugin.received.contains(.notification(method: "notifications/progress", params: ["progressToken": "p1", "progress": 1])))
+        await eventually("the progress reaches the plugin under its own token") {
+            fixture.plugin.received.contains(.notification(method: "notifications/progress", params: ["progressToken": "p1", "progress": 1]))
+        }
         #expect(!fixture.main.received.contains { $0.method == "notifications/progress" })
         _ = await fixture.session.handle(.response(id: gatewayID, result: ["model": "m"]), origin: origin)
         await fixture.session.close()
@@ -104,8 +121,9 @@ struct SessionTests {
             return
         }
         _ = await fixture.session.handle(.response(id: gatewayID, result: ["model": "m"]), origin: origin)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(fixture.main.received.contains(.response(id: .string("early"), result: ["model": "m"])))
+        await eventually("the answer reaches the upstream under its own id") {
+            fixture.main.received.contains(.response(id: .string("early"), result: ["model": "m"]))
+        }
         await fixture.session.close()
     }
 
@@ -221,22 +239,32 @@ struct SessionTests {
         }
         #expect(gatewayID != .string("upstream-7"))
         _ = await fixture.session.handle(.response(id: gatewayID, result: ["model": "m"]), origin: origin)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(fixture.main.received.contains(.response(id: .string("upstream-7"), result: ["model": "m"])))
+        await eventually("the answer reaches the upstream under its own id") {
+            fixture.main.received.contains(.response(id: .string("upstream-7"), result: ["model": "m"]))
+        }
         await fixture.session.close()
     }
 
     @Test func cancellationReachesTheUpstream() async throws {
         let fixture = try await makeSession()
         let session = fixture.session
-        let origin = self.origin
-        let pending = Task { await session.handle(.request(id: .int(42), method: "tools/call", params: ["name": "slow"]), origin: origin) }
-        try await Task.sleep(for: .milliseconds(100))
-        _ = await session.handle(.notification(method: "notifications/cancelled", params: ["requestId": 42]), origin: origin)
+        // The request is in flight once taken; the cancellation follows once the upstream has it.
+        let pending = try #require(await session.receive(.request(id: .int(42), method: "tools/call", params: ["name": "slow"]), origin: origin))
+        await eventually("the call reaches the upstream") { fixture.main.received.contains { $0.method == "tools/call" } }
+        let calls = fixture.main.received.compactMap { message -> JSONRPCID? in
+            if case .request(let id, "tools/call", _) = message { return id }
+            return nil
+        }
+        let callID = try #require(calls.first)
+        #expect(await session.receive(.notification(method: "notifications/cancelled", params: ["requestId": 42]), origin: origin) == nil)
         // The spec: the receiver of a cancellation should not answer the cancelled request.
-        #expect(await pending.value == nil)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(fixture.main.received.contains { $0.method == "notifications/cancelled" })
+        #expect(await session.answer(to: pending) == nil)
+        await eventually("the cancellation reaches the upstream under the upstream's id") {
+            fixture.main.received.contains {
+                if case .notification("notifications/cancelled", let params) = $0 { return params?["requestId"] == callID.json }
+                return false
+            }
+        }
         await session.close()
     }
 
@@ -252,14 +280,13 @@ struct SessionTests {
     @Test func upstreamDeathFailsPendingAndLaterRequests() async throws {
         let fixture = try await makeSession()
         let session = fixture.session
-        let origin = self.origin
-        let pending = Task { await session.handle(.request(id: .int(1), method: "tools/call", params: ["name": "slow"]), origin: origin) }
-        try await Task.sleep(for: .milliseconds(100))
+        let pending = try #require(await session.receive(.request(id: .int(1), method: "tools/call", params: ["name": "slow"]), origin: origin))
+        // The upstream dies with the call pending on it.
+        await eventually("the call reaches the upstream") { fixture.main.received.contains { $0.method == "tools/call" } }
         fixture.main.die()
-        guard case .errorResponse(_, let error) = await pending.value else { Issue.record("no error"); return }
+        guard case .errorResponse(_, let error) = await session.answer(to: pending) else { Issue.record("no error"); return }
         #expect(error.code == JSONRPCError.upstreamUnavailableCode)
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(await session.failure != nil)
+        await eventually("the session records the failure") { await session.failure != nil }
         guard case .errorResponse = await session.handle(.request(id: .int(2), method: "tools/list", params: nil), origin: origin) else {
             Issue.record("a failed session answered")
             return

@@ -4,7 +4,7 @@ import TestSupport
 
 @testable import MCPGateway
 
-@Suite("Streamable HTTP on a real listener with a stdio upstream", .serialized)
+@Suite("Streamable HTTP on a real listener with a stdio upstream", .serialized, .timeLimit(.minutes(2)))
 struct StreamableHTTPTests {
     @Test func malformedJSONIsAParseErrorAndNothingGoesUpstream() async throws {
         let directory = try makeTemporaryDirectory()
@@ -131,8 +131,14 @@ struct StreamableHTTPTests {
             #expect(firstPID != nil)
             let crash = try await TestHTTP.post(port: port, session: first, body: #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"crash"}}"#)
             #expect(crash.json?["error"]?["code"] == .int(Int64(JSONRPCError.upstreamUnavailableCode)))
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(try await TestHTTP.post(port: port, session: first, body: #"{"jsonrpc":"2.0","id":3,"method":"ping"}"#).status == 404)
+            // The failed session is dropped a few hops after the upstream's death: poll for its 404.
+            let deadline = ContinuousClock.now + .seconds(5)
+            var status = try await TestHTTP.post(port: port, session: first, body: #"{"jsonrpc":"2.0","id":3,"method":"ping"}"#).status
+            while status != 404, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                status = try await TestHTTP.post(port: port, session: first, body: #"{"jsonrpc":"2.0","id":3,"method":"ping"}"#).status
+            }
+            #expect(status == 404, "the session whose upstream died is gone within 5 s")
             let second = try await TestHTTP.initialize(port: port)
             let again = try await TestHTTP.post(port: port, session: second, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pid"}}"#)
             let secondPID = again.json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue

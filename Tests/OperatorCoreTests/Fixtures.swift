@@ -126,21 +126,31 @@ final class OperatorHarness: Sendable {
         mcpServer(name)?.status?.conditions?.first { $0.type == type }
     }
 
-    /// Waits until the controller's queue is empty and nothing was written for `quiet`.
-    func settle(quiet: Duration = .milliseconds(400), timeout: Duration = .seconds(10)) async {
+    /// Waits until the controller has no key queued, delayed or in process and nothing was
+    /// written, throughout `quiet` and over at least `checks` polls in a row (a stalled poller
+    /// cannot mistake one lucky look for quiet); records an issue on timeout.
+    func settle(quiet: Duration = .milliseconds(400), checks: Int = 3, timeout: Duration = .seconds(10),
+                sourceLocation: SourceLocation = #_sourceLocation) async {
+        let queue = operatorController.controller.queue
         let deadline = ContinuousClock.now + timeout
         var lastCount = -1
         var stableSince = ContinuousClock.now
+        var idleChecks = 0
         while ContinuousClock.now < deadline {
             let count = server.writes.count
-            if count != lastCount {
+            let idle = queue.count == 0 && queue.waitingCount == 0 && queue.processingCount == 0
+            if count != lastCount || !idle {
                 lastCount = count
                 stableSince = .now
-            } else if stableSince.duration(to: .now) >= quiet, operatorController.controller.queue.count == 0 {
-                return
+                idleChecks = 0
+            } else {
+                idleChecks += 1
+                if idleChecks >= checks, stableSince.duration(to: .now) >= quiet { return }
             }
             try? await Task.sleep(for: .milliseconds(25))
         }
+        let state = "\(queue.count) queued, \(queue.waitingCount) delayed, \(queue.processingCount) in process"
+        Issue.record("did not settle within \(timeout) (\(server.writes.count) writes): \(state)", sourceLocation: sourceLocation)
     }
 }
 

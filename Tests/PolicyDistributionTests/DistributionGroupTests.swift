@@ -82,4 +82,27 @@ struct DistributionGroupTests {
         group.record(VerificationOutcome.noPolicy, of: targets[0], now: now, wallNow: Date(), backoff: backoff)
         #expect(group.due(now: now).map(\.replica) == ["a", "b"])
     }
+
+    @Test func aVerificationThatBeganBeforeAPushDoesNotUndoItsAck() {
+        // verify() asks a replica what it enforces; meanwhile a push of v2 starts and is acked;
+        // then the verification's answer (v1, from before the push) arrives.
+        let now = ContinuousClock.now
+        var group = DistributionGroup()
+        group.update(release: v1, targets: targets, observedAt: nil)
+        group.record(.acknowledged(version: v1.version, sha256: v1.sha256, appliedAt: nil), pushing: v1.version, to: targets[0],
+                     now: now, wallNow: Date(), backoff: backoff)
+        let pushCount = group.pushCount(of: "a")
+        group.update(release: v2, targets: targets, observedAt: nil)
+        group.begin("a", version: v2.version)
+        group.record(.acknowledged(version: v2.version, sha256: v2.sha256, appliedAt: nil), pushing: v2.version, to: targets[0],
+                     now: now, wallNow: Date(), backoff: backoff)
+        group.record(VerificationOutcome.enforcing(version: v1.version, sha256: v1.sha256, appliedAt: nil), of: targets[0],
+                     pushCountAtStart: pushCount, now: now, wallNow: Date(), backoff: backoff)
+        #expect(group.status(group: "g").replicas[0].ackedVersion == v2.version)
+        #expect(!group.due(now: now).contains { $0.replica == "a" }, "not pushed again")
+        // A verification that began after the push is believed.
+        group.record(VerificationOutcome.noPolicy, of: targets[0], pushCountAtStart: group.pushCount(of: "a"), now: now,
+                     wallNow: Date(), backoff: backoff)
+        #expect(group.due(now: now).contains { $0.replica == "a" })
+    }
 }

@@ -7,6 +7,7 @@ import OperatorAPI
 import OperatorCore
 import PolicyDistribution
 import PolicyEngine
+import Testing
 
 /// The operator's MCPServer and policy controllers against the fake API server, with server pods
 /// that point at real gateways of a `GatewayFleet` (pod IP 127.0.0.1, the gateway's admin port as
@@ -117,22 +118,33 @@ final class PolicyOperatorHarness: @unchecked Sendable {
         }
     }
 
-    /// Waits until nothing was written for `quiet` and both queues are empty.
-    func settle(quiet: Duration = .milliseconds(600), timeout: Duration = .seconds(15)) async {
+    /// Waits until no controller has a key queued, delayed or in process and nothing was
+    /// written, throughout `quiet` and over at least `checks` polls in a row (a stalled poller
+    /// cannot mistake one lucky look for quiet); records an issue on timeout.
+    func settle(quiet: Duration = .milliseconds(600), checks: Int = 3, timeout: Duration = .seconds(15),
+                sourceLocation: SourceLocation = #_sourceLocation) async {
+        let queues = [("policy-distribution", policy.distribution.queue), ("mcppolicy", policy.policies.queue),
+                      ("mcpserver", servers.controller.queue)]
         let deadline = ContinuousClock.now + timeout
         var lastCount = -1
         var stableSince = ContinuousClock.now
+        var idleChecks = 0
         while ContinuousClock.now < deadline {
             let count = api.writes.count
-            if count != lastCount {
+            let idle = queues.allSatisfy { $0.1.count == 0 && $0.1.waitingCount == 0 && $0.1.processingCount == 0 }
+            if count != lastCount || !idle {
                 lastCount = count
                 stableSince = .now
-            } else if stableSince.duration(to: .now) >= quiet, policy.distribution.queue.count == 0, policy.policies.queue.count == 0,
-                      servers.controller.queue.count == 0 {
-                return
+                idleChecks = 0
+            } else {
+                idleChecks += 1
+                if idleChecks >= checks, stableSince.duration(to: .now) >= quiet { return }
             }
             try? await Task.sleep(for: .milliseconds(25))
         }
+        let busy = queues.map { "\($0.0): \($0.1.count) queued, \($0.1.waitingCount) delayed, \($0.1.processingCount) in process" }
+        Issue.record("did not settle within \(timeout) (\(api.writes.count) writes): \(busy.joined(separator: "; "))",
+                     sourceLocation: sourceLocation)
     }
 }
 

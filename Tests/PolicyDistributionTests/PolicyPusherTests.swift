@@ -102,12 +102,22 @@ import Testing
         let runner = Task { await pusher.run() }
         defer { runner.cancel() }
         try await fleet.restart(2)
-        var caughtUp = false
-        for await update in updates where update.group == "g" && update.isComplete {
-            caughtUp = true
-            break
+        // The first update that reports the group complete, raced against a deadline: a missed
+        // update fails the test in seconds, not at the time limit.
+        let caughtUp = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await update in updates where update.group == "g" && update.isComplete { return true }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(15))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
         }
-        #expect(caughtUp)
+        #expect(caughtUp, "no update reported the group complete within 15 s of the gateway's return")
         #expect(try await fleet.enforcedVersion(2) == release.version)
         #expect(await pusher.status(of: "g")?.lastPropagation != nil)
     }

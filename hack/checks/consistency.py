@@ -2,11 +2,14 @@
 - crds: the chart's crds/ holds exactly the files of the top-level crds/ (but kustomization.yaml),
   byte for byte (hack/sync-chart-crds.sh copies them);
 - dashboard: every metric the Grafana dashboard queries is one the programs define (Sources/);
-- kustomize: every resource a kustomization.yaml lists exists.
+- kustomize: every resource a kustomization.yaml lists exists;
+- docs: every metric the programs define is in docs/metrics.md, and every condition reason the
+  operator and local mode set is in docs/troubleshooting.md (each in backticks).
 
 Usage: consistency.py crds CRDS_DIR CHART_CRDS_DIR
        consistency.py dashboard DASHBOARD_JSON SOURCES_DIR
-       consistency.py kustomize KUSTOMIZATION..."""
+       consistency.py kustomize KUSTOMIZATION...
+       consistency.py docs DOCS_DIR SOURCES_DIR"""
 
 from __future__ import annotations
 
@@ -93,12 +96,56 @@ def check_kustomizations(paths: list[Path]) -> str:
     return f"{count} kustomize resources present"
 
 
+# Condition reasons: the string constants of the reason enums, and the pod failures the operator
+# reports as they are.
+REASON_FILES = {
+    "OperatorAPI/MCPServerReason.swift": None,
+    "PolicyDistribution/Status/PolicyStatusBuilder.swift": "enum Reason",
+    "LocalMode/Reconcile/LocalStatusBuilder.swift": "enum Reason",
+}
+REASON_CONSTANT = re.compile(r'static let [a-zA-Z]+ = "([A-Za-z]+)"')
+QUOTED_WORD = re.compile(r'"([A-Z][A-Za-z]+)"')
+
+
+def defined_reasons(sources: Path) -> set[str]:
+    reasons: set[str] = set()
+    for relative, enum in REASON_FILES.items():
+        text = (sources / relative).read_text()
+        if enum is not None:
+            start = text.index(enum)
+            text = text[start: text.index("\n    }", start)]
+        reasons.update(REASON_CONSTANT.findall(text))
+        if "podFailures" in text:
+            block = text[text.index("podFailures"):]
+            reasons.update(QUOTED_WORD.findall(block[: block.index("]")]))
+    return reasons
+
+
+def check_docs(docs: Path, sources: Path) -> str:
+    problems = []
+    metrics_page = (docs / "metrics.md").read_text()
+    metrics = defined_metrics(sources)
+    missing = sorted(m for m in metrics if f"`{m}`" not in metrics_page)
+    if missing:
+        problems.append(f"{docs}/metrics.md does not describe " + ", ".join(missing))
+    troubleshooting = (docs / "troubleshooting.md").read_text()
+    reasons = defined_reasons(sources)
+    missing = sorted(r for r in reasons if f"`{r}`" not in troubleshooting)
+    if missing:
+        problems.append(f"{docs}/troubleshooting.md does not explain the reasons " + ", ".join(missing))
+    if problems:
+        raise Mismatch("; ".join(problems))
+    return f"{len(metrics)} metrics in {docs}/metrics.md, {len(reasons)} condition reasons in {docs}/troubleshooting.md"
+
+
 def main(argv: list[str]) -> int:
     try:
         if len(argv) == 3 and argv[0] == "crds":
             print("  " + check_crds(Path(argv[1]), Path(argv[2])))
         elif len(argv) == 3 and argv[0] == "dashboard":
             print("  " + check_dashboard(Path(argv[1]), Path(argv[2])))
+        elif len(argv) == 3 and argv[0] == "docs":
+            print("  " + check_docs(Path(argv[1]), Path(argv[2])))
         elif len(argv) >= 2 and argv[0] == "kustomize":
             print("  " + check_kustomizations([Path(a) for a in argv[1:]]))
         else:

@@ -123,6 +123,7 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, logger:
     let ports = BoundPorts()
 
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: CORSMiddleware(gate: gate))
     StreamableHTTPEndpoint(registry: registry, gate: gate, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)
     LegacySSEEndpoint(registry: registry, gate: gate, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)
     WebSocketEndpoint(registry: registry, gate: gate, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)

@@ -85,6 +85,12 @@ extension GatewaySession {
         return result
     }
 
+    /// Re-filters the last listed tools under the store's current policy, whichever swap this
+    /// call was made for (deliveries of two quick swaps may come in either order).
+    public func policyChanged() {
+        if let current = policyStore.current { policyChanged(to: current) }
+    }
+
     /// Re-filters the last listed tools under a new policy; tells the client when what it may see changed.
     public func policyChanged(to snapshot: PolicySnapshot) {
         guard let listedTools, let listOrigin, let visibleTools else { return }

@@ -18,6 +18,9 @@ public actor GatewaySession {
     public nonisolated let id: String
     /// What the session sends the client outside request answers.
     public nonisolated let outbox = SessionOutbox()
+    /// Whether the main upstream is gone: true before any caller hears of it, so once a client
+    /// has an "upstream unavailable" answer, the registry no longer hands the session out.
+    public nonisolated var hasFailed: Bool { main.isLost }
 
     let main: UpstreamConnection
     let plugins: [String: UpstreamConnection]

@@ -37,7 +37,12 @@ public actor SessionRegistry {
     public var count: Int { sessions.count }
 
     /// The session with `id`, if it is open.
-    public func session(id: String) -> GatewaySession? { sessions[id] }
+    public func session(id: String) -> GatewaySession? {
+        // A session whose main upstream died is gone for its client (404, so it opens a new one)
+        // from that moment, not once the removal has run.
+        guard let session = sessions[id], !session.hasFailed else { return nil }
+        return session
+    }
 
     /// Whether another session may open now.
     public var hasCapacity: Bool {
@@ -97,8 +102,10 @@ public actor SessionRegistry {
         sessions[id] = session
         metrics?.setSessions(sessions.count)
         if observerToken == nil {
-            observerToken = policyStore.addObserver { [weak self] snapshot in
-                Task { await self?.policyChanged(to: snapshot) }
+            // Each delivery runs on a task of its own, so two quick swaps can arrive in either
+            // order: sessions look at the store's current policy, not at the one handed over.
+            observerToken = policyStore.addObserver { [weak self] _ in
+                Task { await self?.policyChanged() }
             }
         }
         return session
@@ -140,8 +147,8 @@ public actor SessionRegistry {
         await pool.shutdown()
     }
 
-    private func policyChanged(to snapshot: PolicySnapshot) async {
-        for session in sessions.values { await session.policyChanged(to: snapshot) }
+    private func policyChanged() async {
+        for session in sessions.values { await session.policyChanged() }
     }
 
     private static func makeSessionID() -> String {

@@ -43,6 +43,11 @@ public actor UpstreamConnection {
     /// Whether the upstream is still there.
     public var isAlive: Bool { closedError == nil }
 
+    private nonisolated let lostFlag = NIOLockedValueBox(false)
+    /// Whether the upstream is gone or closed, readable without a hop to the connection; set
+    /// before any pending caller is answered with the loss.
+    public nonisolated var isLost: Bool { lostFlag.withLockedValue { $0 } }
+
     /// The transport this connection speaks over.
     public nonisolated var underlyingTransport: any UpstreamTransport { transport }
 
@@ -170,6 +175,7 @@ public actor UpstreamConnection {
     private func lost(_ error: UpstreamError) {
         guard closedError == nil else { return }
         closedError = error
+        lostFlag.withLockedValue { $0 = true }
         for entry in remapper.drain() {
             entry.context.resolve(.failure(.upstreamUnavailable(error.shortDescription)))
         }

@@ -11,6 +11,9 @@ struct DistributionGroup: Sendable {
     private var retryAt: [String: ContinuousClock.Instant] = [:]
     /// The version being pushed to a replica right now.
     private var inFlight: [String: String] = [:]
+    /// Pushes started to each replica: a verification that began before the latest push may
+    /// report what the replica enforced before it, and is then dropped.
+    private var pushesStarted: [String: Int] = [:]
     /// When the change being propagated was observed; cleared when the last replica acks.
     private(set) var changeObservedAt: ContinuousClock.Instant?
     /// When the last change reached its last replica.
@@ -57,7 +60,13 @@ struct DistributionGroup: Sendable {
     var nextRetry: ContinuousClock.Instant? { retryAt.values.min() }
 
     /// Marks a push of `version` to `replica` as started.
-    mutating func begin(_ replica: String, version: String) { inFlight[replica] = version }
+    mutating func begin(_ replica: String, version: String) {
+        inFlight[replica] = version
+        pushesStarted[replica, default: 0] += 1
+    }
+
+    /// How many pushes to `replica` have started; a verification notes it when it begins.
+    func pushCount(of replica: String) -> Int { pushesStarted[replica, default: 0] }
 
     /// Records the outcome of pushing `version` to `target`. Outcomes for a target no longer
     /// listed (or listed under another address) are dropped.
@@ -91,10 +100,12 @@ struct DistributionGroup: Sendable {
 
     /// Records what a gateway reported enforcing. A replica found behind (restarted, replaced,
     /// or changed by hand) is marked so and becomes due at once; an unreachable one backs off.
-    mutating func record(_ outcome: VerificationOutcome, of target: PolicyPushTarget, now: ContinuousClock.Instant, wallNow: Date,
-                         backoff: PushBackoff) {
+    /// `pushCountAtStart` is `pushCount(of:)` when the verification began: when a push has started
+    /// since, the report may predate it and is dropped.
+    mutating func record(_ outcome: VerificationOutcome, of target: PolicyPushTarget, pushCountAtStart: Int? = nil,
+                         now: ContinuousClock.Instant, wallNow: Date, backoff: PushBackoff) {
         guard targets[target.replica]?.adminURL == target.adminURL, var state = replicas[target.replica],
-              inFlight[target.replica] == nil else { return }
+              inFlight[target.replica] == nil, pushCountAtStart.map({ $0 == pushCount(of: target.replica) }) ?? true else { return }
         switch outcome {
         case .enforcing(let version, let sha256, let appliedAt):
             if state.ackedVersion != version || state.ackedAt == nil {

@@ -115,13 +115,17 @@ public actor PolicyPusher {
     public func verify(group: String) async -> PolicyDistributionStatus? {
         guard let state = groups[group] else { return nil }
         let before = state.status(group: group)
-        let targets = state.idleTargets()
+        let targets = state.idleTargets().map { (target: $0, pushCount: state.pushCount(of: $0.replica)) }
         let client = self.client
         let expected = state.release?.version
-        await withTaskGroup(of: (PolicyPushTarget, VerificationOutcome).self) { tasks in
-            for target in targets { tasks.addTask { (target, await client.verify(target, expecting: expected)) } }
-            for await (target, outcome) in tasks {
-                groups[group]?.record(outcome, of: target, now: .now, wallNow: Date(), backoff: configuration.backoff)
+        await withTaskGroup(of: (PolicyPushTarget, Int, VerificationOutcome).self) { tasks in
+            for (target, pushCount) in targets {
+                tasks.addTask { (target, pushCount, await client.verify(target, expecting: expected)) }
+            }
+            // A push may start and finish while a verification is out (this actor is reentrant):
+            // its answer then predates the push and is dropped.
+            for await (target, pushCount, outcome) in tasks {
+                groups[group]?.record(outcome, of: target, pushCountAtStart: pushCount, now: .now, wallNow: Date(), backoff: configuration.backoff)
             }
         }
         await pushDue(group)
