@@ -32,6 +32,9 @@ struct MCPGatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-listen"), help: "Admin listener, HOST:PORT.") var adminListen = "127.0.0.1:8081"
     @Option(name: .customLong("admin-token-file"), help: "File holding the admin bearer token.") var adminTokenFile: String?
     @Option(help: "Policy document to boot with (JSON).") var policy: String?
+    @Flag(name: .customLong("pass-through"),
+          help: "Boot with a policy that lets every request through, anonymous ones included: for a gateway that only adapts a stdio plugin's transport behind its server's gateway, which enforces the real policy.")
+    var passThrough = false
     @Option(name: .customLong("upstream-url"), help: "Main upstream over Streamable HTTP.") var upstreamURL: String?
     @Option(name: .customLong("plugin"), help: "A plugin upstream, NAME=URL (repeatable).") var plugins: [String] = []
     @Option(name: .customLong("warm-pool"), help: "Initialized stdio upstreams kept ready.") var warmPool = 2
@@ -140,8 +143,17 @@ struct MCPGatewayCommand: AsyncParsableCommand {
             listen: listenAddress, adminListen: adminAddress, adminToken: adminToken, upstream: upstream, plugins: pluginSpecs,
             warmPoolSize: max(0, warmPool), sessionIdleTimeout: .milliseconds(Int64(sessionIdleTimeout * 1000)),
             maxBodyBytes: maxBodyBytes, allowedOrigins: allowedOrigins, authentication: authentication,
-            policyCompiler: GatewayPolicyCompiler.default, initialPolicyJSON: try policy.map(read),
+            policyCompiler: GatewayPolicyCompiler.default, initialPolicyJSON: try bootPolicy(),
             maxSessions: maxSessions, upstreamCertificateAuthorityPEM: upstreamCA)
+    }
+
+    /// The policy to boot with: the `--policy` file's, the pass-through one, or none.
+    private func bootPolicy() throws -> String? {
+        if passThrough {
+            guard policy == nil else { throw ValidationError("give either --policy or --pass-through, not both") }
+            return GatewayConfiguration.passThroughPolicyJSON
+        }
+        return try policy.map(read)
     }
 
     private func read(_ path: String) throws -> String {

@@ -115,6 +115,23 @@ struct ExecutableTests {
         #expect(!childEnvironment.contains("secret-from-the-environment"))
     }
 
+    @Test func passThroughServesAStdioPluginWithNoPolicyFile() async throws {
+        // The command a Kubernetes stdio plugin runs: no policy file, no admin token.
+        let gateway = try await PeerProcess.start(executable: Self.executable, arguments: [
+            "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--pass-through", "--log-level", "warning", "--",
+            "python3", "\(Harness.fixtures)/recording_server.py"])
+        defer { gateway.stop() }
+        let port = Int(try #require(try JSONValue(parsing: gateway.firstLine)["port"]?.intValue))
+        let session = try await TestHTTP.initialize(port: port)
+        let answer = try await TestHTTP.post(port: port, session: session,
+                                             body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"k":1}}}"#)
+        #expect(answer.status == 200, "\(answer.body)")
+        #expect(answer.json?["result"]?["content"]?.arrayValue?.first?["text"] == #"{"k": 1}"#)
+        let both = try await runProcessAsync(Self.executable, ["--pass-through", "--policy", "/dev/null", "--", "true"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("either --policy or --pass-through"), "\(both.stderr)")
+    }
+
     @Test func refusesBadUpstreamSettingsWithOneLine() async throws {
         let directory = try makeTemporaryDirectory()
         try "not a certificate".write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)

@@ -106,7 +106,7 @@ import Testing
         #expect(install.volumeMounts == [VolumeMount(name: "gateway-install", mountPath: "/gateway-install")])
         let container = try #require(pod.containers.first)
         #expect(container.image == "example.com/search:2")
-        #expect(container.command == ["/opt/mcp-gateway/bin/mcp-gateway", "--listen", "0.0.0.0:8080", "--",
+        #expect(container.command == ["/opt/mcp-gateway/bin/mcp-gateway", "--listen", "0.0.0.0:8080", "--pass-through", "--",
                                       "python3", "search.py", "--index", "/data"])
         #expect(container.args == nil)
         #expect(container.volumeMounts?.contains(VolumeMount(name: "gateway-install", mountPath: "/opt/mcp-gateway", readOnly: true)) == true)

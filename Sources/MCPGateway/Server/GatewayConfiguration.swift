@@ -94,4 +94,7 @@ public struct GatewayConfiguration: Sendable {
         self.initialPolicy = initialPolicy
         self.upstreamInitializeTimeout = upstreamInitializeTimeout
     }
+
+    /// The policy of `mcp-gateway --pass-through`: every request through, anonymous callers included.
+    public static let passThroughPolicyJSON = #"{"authentication":{"allowAnonymous":true},"defaultAction":"allow"}"#
 }

@@ -15,8 +15,8 @@ extension PlanContext {
     }
 
     /// A plugin's Deployment: one replica of the plugin's image with the restricted settings and
-    /// no service-account token. A stdio plugin is wrapped by the gateway (policy is enforced by
-    /// the server's gateway, so this one only adapts the transport).
+    /// no service-account token. A stdio plugin is wrapped by the gateway with `--pass-through`
+    /// (policy is enforced by the server's gateway, so this one only adapts the transport).
     func pluginDeployment(_ plugin: MCPServerSpec.Plugin) -> Deployment {
         let name = naming.plugin(plugin.name)
         let port = pluginPort(plugin)
@@ -29,7 +29,9 @@ extension PlanContext {
             volumes.append(GatewayLayout.installVolumeSource)
             mounts.append(GatewayLayout.installMount)
             initContainers = [GatewayLayout.installContainer(image: gatewayImage, pullPolicy: options.gatewayImagePullPolicy)]
-            command = [GatewayLayout.binary, "--listen", "0.0.0.0:\(port)", "--"] + (plugin.command ?? []) + (plugin.args ?? [])
+            // No policy of its own to load (the server's gateway enforces the server's): without
+            // one it would answer every request 503.
+            command = [GatewayLayout.binary, "--listen", "0.0.0.0:\(port)", "--pass-through", "--"] + (plugin.command ?? []) + (plugin.args ?? [])
             args = nil
         }
         let container = Container(
