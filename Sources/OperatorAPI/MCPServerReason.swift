@@ -14,7 +14,7 @@ public enum MCPServerReason {
     public static let applyFailed = "ApplyFailed"
     /// Container waiting reasons that mean the pods will not come up by themselves.
     public static let podFailures: Set<String> = [
-        "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError",
+        "ImagePullBackOff", "ErrImagePull", "ErrImageNeverPull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError",
         "CreateContainerError", "RunContainerError",
     ]
 }

@@ -50,6 +50,19 @@ import Testing
         #expect(tracker.delay("p", now: start.addingTimeInterval(200)) == .zero)
     }
 
+    @Test func aPluginThatRecoveredIsNoLongerCrashLoopingBeforeItsNextExit() {
+        var tracker = RestartTracker(configuration: .init(resetAfter: .seconds(60), crashLoopThreshold: 2))
+        tracker.started("p", now: start)
+        tracker.exited("p", .init(code: 1, oomKilled: false, at: start.addingTimeInterval(1)))
+        tracker.restarted("p", now: start.addingTimeInterval(1))
+        tracker.exited("p", .init(code: 1, oomKilled: false, at: start.addingTimeInterval(2)))
+        tracker.restarted("p", now: start.addingTimeInterval(3))
+        #expect(tracker.isCrashLooping("p", now: start.addingTimeInterval(30)), "running again, but not for resetAfter yet")
+        #expect(!tracker.isCrashLooping("p", now: start.addingTimeInterval(63)), "running for resetAfter since its restart")
+        tracker.exited("p", .init(code: 1, oomKilled: false, at: start.addingTimeInterval(64)))
+        #expect(!tracker.isCrashLooping("p", now: start.addingTimeInterval(64)), "an exit after a long run starts the count over")
+    }
+
     func inputs(_ server: MCPServer, gateways: [GatewayObservation], plugins: [LocalPluginStatus] = [],
                 crash: [(name: String, reason: String, message: String)] = [], acks: [MCPServerStatus.ReplicaPolicy] = [],
                 failure: LocalPlanError? = nil, now: String = "2026-01-01T00:00:00Z") -> LocalStatusInputs {
@@ -59,6 +72,17 @@ import Testing
     }
 
     func condition(_ status: MCPServerStatus, _ type: String) -> Condition? { status.conditions?.first { $0.type == type } }
+
+    @Test func aServerScaledToZeroIsNotReadyAsOnKubernetes() {
+        let server = MCPServer(metadata: ObjectMeta(name: "posts", namespace: "dev"), spec: MCPServerSpec(image: "i"))
+        var scaled = inputs(server, gateways: [])
+        scaled.desiredReplicas = 0
+        let status = LocalStatusBuilder.status(scaled)
+        #expect(condition(status, "Ready")?.status == "False")
+        #expect(condition(status, "Ready")?.reason == MCPServerReason.scaledToZero)
+        #expect(condition(status, "Progressing")?.status == "False")
+        #expect(condition(status, "Degraded")?.status == "False")
+    }
 
     @Test func readyServerReportsEndpointConditionsAndPolicy() throws {
         var server = MCPServer(metadata: ObjectMeta(name: "posts", namespace: "dev"), spec: MCPServerSpec(image: "i"))

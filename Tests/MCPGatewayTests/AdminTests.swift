@@ -68,6 +68,15 @@ struct AdminTests {
         }
     }
 
+    @Test func rateLimitedCallsAreCountedAsSuch() async throws {
+        try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream(), policy: ToolDenyList(rateLimited: ["echo"]))) { _, port, admin in
+            let session = try await TestHTTP.initialize(port: port)
+            _ = try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}"#)
+            let metrics = try await TestHTTP.request(.GET, port: admin, path: "/metrics").body
+            #expect(metrics.contains("mcp_gateway_requests_total{method=\"tools/call\",outcome=\"rate_limited\"} 1"))
+        }
+    }
+
     @Test func policySwapUnderLoadFailsNoRequest() async throws {
         try await Harness.withGateway(Harness.configuration(upstream: Harness.recordingUpstream())) { _, port, admin in
             let session = try await TestHTTP.initialize(port: port)

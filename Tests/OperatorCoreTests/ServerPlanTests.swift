@@ -242,7 +242,8 @@ import Testing
         #expect(pluginPolicy.spec?.policyTypes == ["Ingress", "Egress"])
         #expect(pluginPolicy.spec?.ingress?.first?.from?.first?.podSelector?.matchLabels?["app.kubernetes.io/component"] == "server")
         #expect(pluginPolicy.spec?.egress?.first?.to?.first?.ipBlock?.cidr == "10.0.0.0/8")
-        #expect(pluginPolicy.spec?.egress?.first?.ports?.first?.port == 443)
+        #expect(pluginPolicy.spec?.egress?.first?.ports == [NetworkPolicyPort(protocol: "TCP", port: .int(443)), NetworkPolicyPort(protocol: "UDP", port: .int(443))],
+                "a listed port admits TCP and UDP (port 53 must admit DNS over UDP)")
 
         var closed = Fixtures.plugin
         closed.egress = nil

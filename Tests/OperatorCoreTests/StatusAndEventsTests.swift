@@ -48,6 +48,16 @@ import Testing
         #expect(second.conditions?.first { $0.type == "Progressing" }?.reason == "Complete")
     }
 
+    @Test func anImageThatMayNeverBePulledIsAPodFailure() throws {
+        // gateway.image.pullPolicy=Never with the image missing on the node.
+        let pod: JSONValue = ["metadata": ["name": "files-abc"],
+                              "status": ["initContainerStatuses": [["name": "install-gateway", "ready": false, "restartCount": 0, "image": "g",
+                                                                    "imageID": "", "state": ["waiting": ["reason": "ErrImageNeverPull", "message": "not present"]]]]]]
+        let failure = MCPServerStatusBuilder.podFailure([try pod.decode(as: Pod.self)])
+        #expect(failure?.reason == "ErrImageNeverPull")
+        #expect(failure?.message == "pod files-abc container install-gateway: ErrImageNeverPull: not present")
+    }
+
     @Test func otherConditionTypesAreKept() {
         var server = Fixtures.stdioServer()
         server.status = MCPServerStatus(conditions: [Condition(type: "PolicyApplied", status: "True", lastTransitionTime: "t0")])

@@ -154,10 +154,13 @@ public enum LocalStatusBuilder {
             set(MCPServerConditionType.degraded, true, failure.reason, failure.message)
         } else {
             let serving = ready >= inputs.desiredReplicas && pluginsReady == allPlugins
-            if serving {
-                let message = inputs.desiredReplicas == 0 ? "scaled to zero"
-                    : "\(ready)/\(inputs.desiredReplicas) gateways ready, \(pluginsReady)/\(allPlugins) plugins running"
-                set(MCPServerConditionType.ready, true, inputs.desiredReplicas == 0 ? MCPServerReason.scaledToZero : MCPServerReason.available, message)
+            if serving, inputs.desiredReplicas == 0 {
+                // Nothing serves: not Ready, as on Kubernetes.
+                set(MCPServerConditionType.ready, false, MCPServerReason.scaledToZero, "the server is scaled to zero replicas")
+                set(MCPServerConditionType.progressing, false, MCPServerReason.complete, "every container runs the current spec")
+            } else if serving {
+                let message = "\(ready)/\(inputs.desiredReplicas) gateways ready, \(pluginsReady)/\(allPlugins) plugins running"
+                set(MCPServerConditionType.ready, true, MCPServerReason.available, message)
                 set(MCPServerConditionType.progressing, false, MCPServerReason.complete, "every container runs the current spec")
             } else if ready < inputs.desiredReplicas {
                 let message = "\(ready)/\(inputs.desiredReplicas) gateways ready"

@@ -102,9 +102,16 @@ public struct RestartTracker: Sendable {
         records[container, default: Record()].lastStart = now
     }
 
-    /// Whether `container` is crash-looping.
-    public func isCrashLooping(_ container: String) -> Bool {
-        (records[container]?.consecutiveExits ?? 0) >= configuration.crashLoopThreshold
+    /// Whether `container` is crash-looping at `now`: it exited `crashLoopThreshold` times in a row,
+    /// and has not been running for `resetAfter` since its last restart (a plugin that recovered
+    /// is no longer reported, without waiting for its next exit).
+    public func isCrashLooping(_ container: String, now: Date = Date()) -> Bool {
+        guard let record = records[container], record.consecutiveExits >= configuration.crashLoopThreshold else { return false }
+        if let start = record.lastStart, let exit = record.lastExit, start >= exit.at,
+           now.timeIntervalSince(start) >= seconds(configuration.resetAfter) {
+            return false
+        }
+        return true
     }
 
     /// Forgets containers (their server was deleted).

@@ -166,7 +166,9 @@ public actor GatewaySession {
         let outcome: String
         switch result {
         case .success: outcome = "ok"
-        case .failure(let error): outcome = error.code == JSONRPCError.policyDeniedCode ? "denied" : "error"
+        case .failure(let error) where error.code == JSONRPCError.policyDeniedCode: outcome = "denied"
+        case .failure(let error) where error.code == JSONRPCError.rateLimitedCode: outcome = "rate_limited"
+        case .failure: outcome = "error"
         }
         metrics?.recordRequest(method: method, outcome: outcome, duration: clock.now - started)
         switch result {

@@ -41,7 +41,7 @@ extension MCPServer {
             "egress": Schema.object("Where the plugin may connect; absent or empty means nowhere.", [
                 "allow": Schema.array("Allowed destinations.", of: Schema.object("A destination: a CIDR and optional TCP ports.", [
                     "cidr": Schema.string("An IPv4 or IPv6 CIDR, such as 10.0.0.0/8.", minLength: 1),
-                    "ports": Schema.array("TCP ports; all when empty.", of: Schema.integer("A port.", minimum: 1, maximum: 65535), set: true),
+                    "ports": Schema.array("Ports, TCP and UDP (so 53 admits DNS); all when empty.", of: Schema.integer("A port.", minimum: 1, maximum: 65535), set: true),
                 ], required: ["cidr"])),
             ]),
         ], required: ["name", "image"], rules: endpointRules(defaultTransport: .streamableHTTP))

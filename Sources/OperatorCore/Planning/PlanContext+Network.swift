@@ -32,15 +32,16 @@ extension PlanContext {
     }
 
     /// A plugin's isolation: ingress only from its server's pods, on its port; egress only to
-    /// the CIDR/port allow-list of `egress.allow` (none by default: `Egress` with no rules). No
-    /// DNS rule is added: the allow-list is by address, so a plugin has nothing to resolve
-    /// (a plugin that must resolve names lists its DNS servers' CIDRs with port 53).
+    /// the CIDR/port allow-list of `egress.allow` (none by default: `Egress` with no rules); a
+    /// listed port admits TCP and UDP. No DNS rule is added: the allow-list is by address, so a
+    /// plugin has nothing to resolve (a plugin that must resolve names lists its DNS servers'
+    /// CIDRs with port 53).
     func pluginNetworkPolicy(_ plugin: MCPServerSpec.Plugin) -> NetworkPolicy {
         let serverPods = NetworkPolicyPeer(podSelector: LabelSelector(matchLabels: naming.selector(component: OperatorLabels.serverComponent)))
         let egress = (plugin.egress?.allow ?? []).map { rule in
             NetworkPolicyEgressRule(
                 to: [NetworkPolicyPeer(ipBlock: IPBlock(cidr: rule.cidr))],
-                ports: rule.ports.map { $0.map { NetworkPolicyPort(protocol: "TCP", port: .int($0)) } })
+                ports: rule.ports.map { $0.flatMap { port in ["TCP", "UDP"].map { NetworkPolicyPort(protocol: $0, port: .int(port)) } } })
         }
         return NetworkPolicy(
             metadata: metadata(naming.plugin(plugin.name), component: OperatorLabels.pluginComponent, plugin: plugin.name),
