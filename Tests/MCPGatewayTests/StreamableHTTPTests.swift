@@ -173,6 +173,28 @@ struct StreamableHTTPTests {
         }
     }
 
+    @Test func aSessionBelongsToTheCallerWhoOpenedIt() async throws {
+        var configuration = Harness.configuration(upstream: Harness.recordingUpstream(), policy: ToolDenyList(requireSubject: true))
+        configuration.authentication = AuthenticationConfiguration(apiKeyHashes: [
+            "alice": Authenticator.sha256Hex(Array("alice-key".utf8)), "bob": Authenticator.sha256Hex(Array("bob-key".utf8))])
+        try await Harness.withGateway(configuration) { _, port, _ in
+            let alice = TestHTTP.mcpHeaders + [("X-API-Key", "alice-key")]
+            let bob = TestHTTP.mcpHeaders + [("X-API-Key", "bob-key")]
+            let opened = try await TestHTTP.post(port: port, session: nil, body: """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
+                """, headers: alice)
+            let session = try #require(opened.header("mcp-session-id"))
+            let ping = #"{"jsonrpc":"2.0","id":2,"method":"ping"}"#
+            // Another caller holding the id finds no session: not by POST, GET or DELETE.
+            #expect(try await TestHTTP.post(port: port, session: session, body: ping, headers: bob).status == 404)
+            #expect(try await TestHTTP.request(.GET, port: port, path: "/mcp",
+                                               headers: bob + [("Accept", "text/event-stream"), ("Mcp-Session-Id", session)]).status == 404)
+            #expect(try await TestHTTP.request(.DELETE, port: port, path: "/mcp", headers: bob + [("Mcp-Session-Id", session)]).status == 404)
+            // Its owner still has it.
+            #expect(try await TestHTTP.post(port: port, session: session, body: ping, headers: alice).status == 200)
+        }
+    }
+
     @Test func apiKeysAuthenticateByHash() async throws {
         var configuration = Harness.configuration(upstream: Harness.recordingUpstream(), policy: ToolDenyList(requireSubject: true))
         configuration.authentication = AuthenticationConfiguration(apiKeyHashes: ["ci-bot": Authenticator.sha256Hex(Array("s3cret-key".utf8))])

@@ -26,6 +26,10 @@ public struct CallerIdentity: Sendable, Hashable {
 
     /// The caller without credentials.
     public static let anonymous = CallerIdentity(method: .anonymous, subject: nil)
+
+    /// Who a session belongs to: the method and subject (a session opened by one caller is not
+    /// found by another, so a session id alone gives no access).
+    public var sessionOwner: String { "\(method.rawValue):\(subject ?? "")" }
 }
 
 /// Where a message comes from: the client's address and identity. Every policy question is asked

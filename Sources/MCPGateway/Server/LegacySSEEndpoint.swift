@@ -16,10 +16,14 @@ struct LegacySSEEndpoint: Sendable {
     }
 
     private func open(_ request: Request, context: GatewayRequestContext) async -> Response {
-        if case .failure(let refusal) = await gate.admit(request, context: context) { return refusal.response }
+        let origin: RequestOrigin
+        switch await gate.admit(request, context: context) {
+        case .success(let value): origin = value
+        case .failure(let refusal): return refusal.response
+        }
         let session: GatewaySession
         do {
-            session = try await registry.createSession()
+            session = try await registry.createSession(owner: origin.identity.sessionOwner)
         } catch {
             return HTTPReplies.sessionNotOpened(error)
         }
@@ -40,7 +44,7 @@ struct LegacySSEEndpoint: Sendable {
         guard let id = request.uri.queryParameters.get("sessionId"), !id.isEmpty else {
             return HTTPReplies.error(.badRequest, code: JSONRPCError.sessionErrorCode, message: "sessionId is required")
         }
-        guard let session = await registry.session(id: id) else {
+        guard let session = await registry.session(id: id, owner: origin.identity.sessionOwner) else {
             return HTTPReplies.error(.notFound, code: JSONRPCError.sessionErrorCode, message: "Session not found")
         }
         let body: ByteBuffer

@@ -60,12 +60,12 @@ struct StreamableHTTPEndpoint: Sendable {
                 return HTTPReplies.json(JSONRPCMessage.errorResponse(id: nil, error: .invalidRequest("initialize must not be part of a batch")).json, status: .badRequest)
             }
             do {
-                session = try await registry.createSession()
+                session = try await registry.createSession(owner: origin.identity.sessionOwner)
             } catch {
                 return HTTPReplies.sessionNotOpened(error)
             }
         } else {
-            switch await existingSession(request) {
+            switch await existingSession(request, origin: origin) {
             case .success(let value): session = value
             case .failure(let refusal): return refusal.response
             }
@@ -111,12 +111,13 @@ struct StreamableHTTPEndpoint: Sendable {
         return answers
     }
 
-    /// The session named by the request's headers: 400 when none is named, 404 when unknown.
-    private func existingSession(_ request: Request) async -> Result<GatewaySession, GateRefusal> {
+    /// The session named by the request's headers: 400 when none is named, 404 when unknown or
+    /// opened by another caller.
+    private func existingSession(_ request: Request, origin: RequestOrigin) async -> Result<GatewaySession, GateRefusal> {
         guard let id = request.headers[HTTPReplies.sessionIDHeader], !id.isEmpty else {
             return .failure(GateRefusal(HTTPReplies.error(.badRequest, code: JSONRPCError.sessionErrorCode, message: "Bad Request: Mcp-Session-Id header is required")))
         }
-        guard let session = await registry.session(id: id) else {
+        guard let session = await registry.session(id: id, owner: origin.identity.sessionOwner) else {
             return .failure(GateRefusal(HTTPReplies.error(.notFound, code: JSONRPCError.sessionErrorCode, message: "Session not found")))
         }
         if let version = request.headers[HTTPReplies.protocolVersionHeader], !MCPProtocolVersions.supported.contains(version) {
@@ -126,12 +127,16 @@ struct StreamableHTTPEndpoint: Sendable {
     }
 
     private func get(_ request: Request, context: GatewayRequestContext) async -> Response {
-        if case .failure(let refusal) = await gate.admit(request, context: context) { return refusal.response }
+        let origin: RequestOrigin
+        switch await gate.admit(request, context: context) {
+        case .success(let value): origin = value
+        case .failure(let refusal): return refusal.response
+        }
         guard request.headers[.accept]?.lowercased().contains("text/event-stream") == true else {
             return HTTPReplies.error(.notAcceptable, code: JSONRPCError.invalidRequestCode, message: "Accept must include text/event-stream")
         }
         let session: GatewaySession
-        switch await existingSession(request) {
+        switch await existingSession(request, origin: origin) {
         case .success(let value): session = value
         case .failure(let refusal): return refusal.response
         }
@@ -145,8 +150,12 @@ struct StreamableHTTPEndpoint: Sendable {
     }
 
     private func delete(_ request: Request, context: GatewayRequestContext) async -> Response {
-        if case .failure(let refusal) = await gate.admit(request, context: context) { return refusal.response }
-        switch await existingSession(request) {
+        let origin: RequestOrigin
+        switch await gate.admit(request, context: context) {
+        case .success(let value): origin = value
+        case .failure(let refusal): return refusal.response
+        }
+        switch await existingSession(request, origin: origin) {
         case .success(let session):
             await registry.remove(id: session.id)
             return Response(status: .ok)

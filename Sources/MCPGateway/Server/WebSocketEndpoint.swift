@@ -31,7 +31,7 @@ struct WebSocketEndpoint: Sendable {
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request,
                        requestContext: GatewayRequestContext) async {
         guard case .success(let origin) = await gate.admit(request, context: requestContext),
-              let session = try? await registry.createSession()
+              let session = try? await registry.createSession(owner: origin.identity.sessionOwner)
         else {
             try? await outbound.close(.unexpectedServerError, reason: "unavailable")
             return

@@ -16,6 +16,8 @@ public enum PendingRequest: Sendable {
 public actor GatewaySession {
     /// The `Mcp-Session-Id` (or SSE `sessionId`) the client uses.
     public nonisolated let id: String
+    /// The `CallerIdentity.sessionOwner` of the caller who opened it.
+    public nonisolated let owner: String
     /// What the session sends the client outside request answers.
     public nonisolated let outbox = SessionOutbox()
     /// Whether the main upstream is gone: true before any caller hears of it, so once a client
@@ -62,10 +64,11 @@ public actor GatewaySession {
 
     /// A session over already initialized upstreams; `onFailure` is called with the session id when
     /// the main upstream dies.
-    public init(id: String, main: UpstreamConnection, plugins: [String: UpstreamConnection], routing: ToolRouting,
+    public init(id: String, owner: String = "", main: UpstreamConnection, plugins: [String: UpstreamConnection], routing: ToolRouting,
                 policyStore: PolicyStore, metrics: GatewayMetrics?, auditLog: AuditLog = .discard, logger: Logger,
                 onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
         self.id = id
+        self.owner = owner
         self.main = main
         self.plugins = plugins
         self.routing = routing

@@ -44,6 +44,13 @@ public actor SessionRegistry {
         return session
     }
 
+    /// The session with `id` when it is open and belongs to `owner`; another caller holding the id
+    /// finds nothing (the same 404 as an unknown id, so ids cannot be probed).
+    public func session(id: String, owner: String) -> GatewaySession? {
+        guard let session = session(id: id), session.owner == owner else { return nil }
+        return session
+    }
+
     /// Whether another session may open now.
     public var hasCapacity: Bool {
         guard let maxSessions else { return true }
@@ -53,7 +60,8 @@ public actor SessionRegistry {
     /// Opens a session: takes a main upstream, connects the plugins, and registers it.
     /// - Throws: `SessionLimitReached` when `maxSessions` are open or opening; `UpstreamError`
     ///   when the main upstream cannot be had.
-    public func createSession() async throws -> GatewaySession {
+    /// `owner` is the opening caller's `CallerIdentity.sessionOwner`.
+    public func createSession(owner: String = "") async throws -> GatewaySession {
         // Count the slot before the first suspension: the actor is re-entrant, and concurrent
         // openings must not all pass the check.
         guard hasCapacity else {
@@ -95,7 +103,7 @@ public actor SessionRegistry {
         }
         let id = Self.makeSessionID()
         let session = GatewaySession(
-            id: id, main: main, plugins: connected, routing: ToolRouting(pluginNames: plugins.map(\.name)),
+            id: id, owner: owner, main: main, plugins: connected, routing: ToolRouting(pluginNames: plugins.map(\.name)),
             policyStore: policyStore, metrics: metrics, auditLog: auditLog, logger: logger,
             onFailure: { [weak self] id in Task { await self?.remove(id: id) } })
         await session.start()
