@@ -74,6 +74,7 @@ let package = Package(
         .target(
             name: "OperatorCore",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 "ControllerRuntime",
                 "KubeClient",
                 "OperatorAPI",

@@ -199,6 +199,19 @@ import Testing
         #expect(try self.plan(Fixtures.stdioServer()).disruptionBudget == nil)
     }
 
+    @Test func aNewAdminTokenRollsThePodsOut() throws {
+        // Gateways read the token at start: pods must restart when it changes, and only then.
+        let first = try ServerPlan(server: Fixtures.stdioServer(), policy: nil, adminToken: "token-1", options: Fixtures.options)
+        let again = try ServerPlan(server: Fixtures.stdioServer(), policy: nil, adminToken: "token-1", options: Fixtures.options)
+        let renewed = try ServerPlan(server: Fixtures.stdioServer(), policy: nil, adminToken: "token-2", options: Fixtures.options)
+        let annotation = { (plan: ServerPlan) in plan.deployment.spec?.template.metadata?.annotations?[OperatorAnnotations.adminTokenHash] }
+        #expect(annotation(first)?.count == 16)
+        #expect(annotation(first) == annotation(again))
+        #expect(annotation(first) != annotation(renewed))
+        #expect(first.deployment.spec?.template != renewed.deployment.spec?.template)
+        #expect(annotation(first).map { !"token-1".contains($0) } == true, "a hash, not the token")
+    }
+
     @Test func policyVersionLivesInTheConfigMapOnlyNeverInThePodTemplate() throws {
         let document = Fixtures.policy("p").spec
         let first = try plan(Fixtures.stdioServer(), policy: document)

@@ -66,4 +66,8 @@ public enum OperatorAnnotations {
     /// On the server's Deployment: who sets `spec.replicas`, `operator` or `autoscaler` (the
     /// HPA). A switch to `autoscaler` first hands the field over (see `MCPServerReconciler.apply`).
     public static let replicasOwner = "mcpoperator.io/replicas-owner"
+    /// On the server's pod template: the first 16 hex digits of the SHA-256 of the admin token
+    /// the pods get. Gateways read the token at start, so a new token (its Secret was deleted and
+    /// made again) rolls the pods out rather than leaving pushes to fail with 401.
+    public static let adminTokenHash = "mcpoperator.io/admin-token-sha256"
 }

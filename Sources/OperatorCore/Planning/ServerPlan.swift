@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KubeModel
 import OperatorAPI
@@ -72,7 +73,12 @@ public struct ServerPlan: Sendable, Hashable {
         let policyJSON = document.canonicalJSON()
         guard policyJSON.count <= PlanError.maxPolicyBytes else { throw .policyTooLarge(policyJSON.count) }
         policyConfigMap = ConfigMap(metadata: configMapMeta, data: [GatewayLayout.policyKey: String(decoding: policyJSON, as: UTF8.self)])
-        deployment = context.serverDeployment()
+        var deployment = context.serverDeployment()
+        let tokenHash = SHA256.hash(data: Data(adminToken.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)
+        var templateMeta = deployment.spec?.template.metadata ?? ObjectMeta()
+        templateMeta.annotations = (templateMeta.annotations ?? [:]).merging([OperatorAnnotations.adminTokenHash: String(tokenHash)]) { $1 }
+        deployment.spec?.template.metadata = templateMeta
+        self.deployment = deployment
         service = context.serverService()
         networkPolicies = [context.serverNetworkPolicy()] + (spec.plugins ?? []).map(context.pluginNetworkPolicy)
         pluginDeployments = (spec.plugins ?? []).map(context.pluginDeployment)
