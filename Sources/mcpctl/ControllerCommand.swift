@@ -26,7 +26,7 @@ struct ControllerCommand: AsyncParsableCommand {
         @Option(name: .customLong("state"), help: ArgumentHelp("The state directory.", valueName: "dir"))
         var state: String?
 
-        @Option(help: "The value of the mcpoperator.io/local-instance label on everything the controller makes (default: $MCP_LOCAL_INSTANCE, else default).")
+        @Option(help: "The value of the mcpoperator.io/local-instance label on everything the controller makes (default: $MCP_LOCAL_INSTANCE, else default for the default state directory and state-<hash> for another).")
         var instance: String?
 
         @Option(name: .customLong("name-prefix"), help: "The first part of every container, network and volume name (default: $MCP_LOCAL_NAME_PREFIX, else mcp).")
@@ -53,7 +53,9 @@ struct ControllerCommand: AsyncParsableCommand {
             do { store = try LocalStateStore(directory: directory) } catch let error as LocalStoreError { throw CLIError(error.description) }
             let docker = try DockerClient(environment: environment)
             var options = LocalControllerOptions()
-            options.plan.instance = instance ?? environment["MCP_LOCAL_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 } ?? options.plan.instance
+            options.plan.instance = LocalPlanOptions.instance(explicit: instance, stateDirectory: directory,
+                                                              defaultDirectory: LocalStateStore.defaultDirectory(environment: environment),
+                                                              environment: environment)
             options.plan.namePrefix = namePrefix ?? environment["MCP_LOCAL_NAME_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? options.plan.namePrefix
             let controller = LocalController(store: store, docker: docker, options: options)
             let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in

@@ -30,7 +30,7 @@ struct Down: AsyncParsableCommand {
         }
         let engineProblem = await controller.engineProblem()
         var leftovers: [String] = []
-        if engineProblem == nil { leftovers = try await LocalEngine.leftovers(try LocalEngine.client()) }
+        if engineProblem == nil { leftovers = try await LocalEngine.leftovers(try LocalEngine.client(), directory: options.directory) }
         if !servers.isEmpty || !leftovers.isEmpty {
             if let engineProblem, !controller.isRunning { throw CLIError(engineProblem) }
             try await controller.ensureRunning(requireEngine: true)
@@ -48,7 +48,7 @@ struct Down: AsyncParsableCommand {
     private func waitUntilClean(deadline: ContinuousClock.Instant?, controller: ControllerProcess) async throws {
         let docker = try LocalEngine.client()
         while true {
-            let left = try await LocalEngine.leftovers(docker)
+            let left = try await LocalEngine.leftovers(docker, directory: options.directory)
             if left.isEmpty { return }
             if let deadline, ContinuousClock.now >= deadline {
                 throw CLIError("timed out waiting for the clean-up; still there: \(left.joined(separator: ", ")); see \(controller.logPath)")

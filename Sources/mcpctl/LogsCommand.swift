@@ -57,7 +57,7 @@ struct Logs: AsyncParsableCommand {
             throw CLIError("Error from server (NotFound): mcpservers.\(OperatorGroup.name) \"\(serverName)\" not found")
         }
         let server = try stored.server()
-        var labels = LocalEngine.ownedLabels
+        var labels = LocalEngine.ownedLabels(options.directory)
         labels[LocalLabels.namespace] = namespace
         labels[LocalLabels.server] = serverName
         let what: String
@@ -99,14 +99,16 @@ struct Logs: AsyncParsableCommand {
 /// The Docker engine as local mode's commands use it: the client, the labels of what this
 /// controller instance owns, and engine errors as one clear line.
 enum LocalEngine {
-    /// The controller instance (`$MCP_LOCAL_INSTANCE`, else `default`).
-    static var instance: String {
-        ProcessInfo.processInfo.environment["MCP_LOCAL_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 } ?? LocalPlanOptions().instance
+    /// The controller instance of the state directory `directory` (see `LocalPlanOptions.instance`).
+    static func instance(_ directory: String) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        return LocalPlanOptions.instance(stateDirectory: directory, defaultDirectory: LocalStateStore.defaultDirectory(environment: environment),
+                                         environment: environment)
     }
 
-    /// The labels on every container, network and volume this instance's controller makes.
-    static var ownedLabels: [String: String] {
-        [LocalLabels.managedBy: LocalLabels.managerName, LocalLabels.instance: instance]
+    /// The labels on every container, network and volume the controller of `directory` makes.
+    static func ownedLabels(_ directory: String) -> [String: String] {
+        [LocalLabels.managedBy: LocalLabels.managerName, LocalLabels.instance: instance(directory)]
     }
 
     static func client() throws -> DockerClient {
@@ -125,9 +127,9 @@ enum LocalEngine {
         }
     }
 
-    /// Names of the containers, networks and volumes of this instance left on the engine.
-    static func leftovers(_ docker: DockerClient) async throws -> [String] {
-        let filters = DockerFilters.labels(ownedLabels)
+    /// Names of the containers, networks and volumes of `directory`'s instance left on the engine.
+    static func leftovers(_ docker: DockerClient, directory: String) async throws -> [String] {
+        let filters = DockerFilters.labels(ownedLabels(directory))
         let containers = try await call { try await docker.listContainers(all: true, filters: filters) }
         let networks = try await call { try await docker.listNetworks(filters: filters) }
         let volumes = try await call { try await docker.listVolumes(filters: filters) }

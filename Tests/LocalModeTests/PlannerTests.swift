@@ -203,4 +203,19 @@ import Testing
         #expect(ResourceQuantity.nanoCPUs("0.25") == 250_000_000)
         #expect(ResourceQuantity.nanoCPUs("x") == nil)
     }
+
+    @Test func eachStateDirectoryIsAnInstanceOfItsOwn() {
+        let home = "/home/dev/.local/share/mcp-operator"
+        let instance = { (directory: String, environment: [String: String]) in
+            LocalPlanOptions.instance(stateDirectory: directory, defaultDirectory: home, environment: environment)
+        }
+        #expect(instance(home, [:]) == "default", "the default directory keeps the instance it always had")
+        #expect(instance(home + "/", [:]) == "default")
+        let a = instance("/tmp/a", [:])
+        let b = instance("/tmp/b", [:])
+        #expect(a.hasPrefix("state-") && b.hasPrefix("state-") && a != b, "two directories, two instances: neither's orphans are the other's")
+        #expect(instance("/tmp/x/../a", [:]) == a, "one directory, however it is written")
+        #expect(instance("/tmp/a", ["MCP_LOCAL_INSTANCE": "ci"]) == "ci")
+        #expect(LocalPlanOptions.instance(explicit: "mine", stateDirectory: "/tmp/a", defaultDirectory: home, environment: ["MCP_LOCAL_INSTANCE": "ci"]) == "mine")
+    }
 }

@@ -27,6 +27,25 @@ public struct LocalPlanOptions: Sendable, Hashable {
     /// The non-root user every container runs as (`uid:gid`).
     public var user: String
 
+    /// The controller instance of a state directory: `explicit` (`--instance`), else
+    /// `$MCP_LOCAL_INSTANCE`, else `default` for the default directory and `state-<hash of the
+    /// path>` for any other, so two state directories on one engine never take each other's
+    /// containers for orphans.
+    public static func instance(explicit: String? = nil, stateDirectory: String, defaultDirectory: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let named = environment["MCP_LOCAL_INSTANCE"], !named.isEmpty { return named }
+        let path = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
+        guard path != URL(fileURLWithPath: defaultDirectory).standardizedFileURL.path else { return "default" }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across versions and machines
+        for byte in path.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "state-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     /// The gateway image for an environment (`MCP_IMAGE_TAG` picks the tag, `dev` by default).
     public static func defaultGatewayImage(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let tag = environment["MCP_IMAGE_TAG"].flatMap { $0.isEmpty ? nil : $0 } ?? "dev"
