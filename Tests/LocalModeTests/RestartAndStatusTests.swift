@@ -84,6 +84,26 @@ import Testing
         #expect(condition(status, "Degraded")?.status == "False")
     }
 
+    @Test func aPolicyProblemLeavesTheRunningServerReadyAndSaysWhyNothingWasPushed() {
+        // As on Kubernetes: the containers keep serving with the last good policy.
+        let server = MCPServer(metadata: ObjectMeta(name: "posts", namespace: "dev"), spec: MCPServerSpec(image: "i"))
+        let failed = LocalStatusBuilder.status(inputs(
+            server, gateways: [GatewayObservation(container: "g0", running: true, ready: true, clientPort: 41000)],
+            failure: LocalPlanError(reason: MCPServerReason.policyNotFound, message: "MCPPolicy dev/strict not found")))
+        #expect(failed.readyReplicas == 1)
+        #expect(failed.endpoint == "http://127.0.0.1:41000/mcp")
+        #expect(condition(failed, "Ready")?.status == "True")
+        #expect(condition(failed, "Degraded")?.reason == MCPServerReason.policyNotFound)
+        #expect(condition(failed, "Progressing")?.status == "False")
+        #expect(condition(failed, "PolicyApplied")?.status == "False")
+        #expect(condition(failed, "PolicyApplied")?.reason == MCPServerReason.policyNotFound)
+        #expect(condition(failed, "PolicyApplied")?.message?.contains("keep the last good policy") == true)
+        // Nothing runs (the spec could not be planned): not Ready, with the failure's reason.
+        let unplanned = LocalStatusBuilder.status(inputs(server, gateways: [],
+                                                         failure: LocalPlanError(reason: "ImageNotFound", message: "no image i")))
+        #expect(condition(unplanned, "Ready")?.reason == "ImageNotFound")
+    }
+
     @Test func readyServerReportsEndpointConditionsAndPolicy() throws {
         var server = MCPServer(metadata: ObjectMeta(name: "posts", namespace: "dev"), spec: MCPServerSpec(image: "i"))
         server.metadata.generation = 3

@@ -46,18 +46,7 @@ struct LocalServerReconciler: Reconciler {
             logger.info("reconciling generation \(stored.generation)", metadata: ["mcpserver": "\(key)"])
         }
 
-        let policies = try store.list(.policy, namespace: namespace).filter { !$0.deletionRequested }.compactMap { try? $0.policy() }
-        let document: PolicyDocument
-        switch LocalPolicyResolver.document(for: server, policies: policies) {
-        case .failure(let failure):
-            try await writeStatus(server, failure: failure, plan: nil, policy: nil)
-            return .requeueAfter(options.resyncInterval)
-        case .success(let value):
-            document = value
-        }
-        let release = PolicyRelease(document)
         let token = try tokens.token(namespace: namespace, name: name)
-
         let plan: LocalPlan
         do {
             let images = try await imageFacts(for: server)
@@ -65,9 +54,22 @@ struct LocalServerReconciler: Reconciler {
             plan = try LocalPlanner.plan(server: server, images: images, clientPorts: ports,
                                          adminToken: token, options: options.plan)
         } catch let failure as LocalPlanError {
-            try await writeStatus(server, failure: failure, plan: nil, policy: release)
+            try await writeStatus(server, failure: failure, plan: nil, policy: nil)
             return .requeueAfter(options.resyncInterval)
         }
+
+        let policies = try store.list(.policy, namespace: namespace).filter { !$0.deletionRequested }.compactMap { try? $0.policy() }
+        let document: PolicyDocument
+        switch LocalPolicyResolver.document(for: server, policies: policies) {
+        case .failure(let failure):
+            // The containers are left as they are (they keep the last good policy); the status
+            // still observes them.
+            try await writeStatus(server, failure: failure, plan: plan, policy: nil)
+            return .requeueAfter(options.resyncInterval)
+        case .success(let value):
+            document = value
+        }
+        let release = PolicyRelease(document)
 
         var retryAfter: Duration?
         do {

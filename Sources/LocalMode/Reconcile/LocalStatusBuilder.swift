@@ -148,29 +148,39 @@ public enum LocalStatusBuilder {
         let ready = status.readyReplicas ?? 0
         let pluginsReady = inputs.plugins.filter(\.ready).count
         let allPlugins = inputs.plugins.count
-        if let failure = inputs.failure {
+        let serving = ready >= inputs.desiredReplicas && pluginsReady == allPlugins
+        // A policy problem leaves the running containers as they are, serving with the last good
+        // policy: Ready says whether they serve (as on Kubernetes). Any other failure is about
+        // the containers themselves (a missing image, a name taken by another's container).
+        let policyFailed = inputs.failure.map { [MCPServerReason.policyNotFound, MCPServerReason.invalidPolicy].contains($0.reason) } ?? false
+        if let failure = inputs.failure, !policyFailed || inputs.gateways.isEmpty {
             set(MCPServerConditionType.ready, false, failure.reason, failure.message)
-            set(MCPServerConditionType.progressing, false, failure.reason, failure.message)
-            set(MCPServerConditionType.degraded, true, failure.reason, failure.message)
+        } else if serving, inputs.desiredReplicas == 0 {
+            // Nothing serves: not Ready, as on Kubernetes.
+            set(MCPServerConditionType.ready, false, MCPServerReason.scaledToZero, "the server is scaled to zero replicas")
+        } else if serving {
+            set(MCPServerConditionType.ready, true, MCPServerReason.available,
+                "\(ready)/\(inputs.desiredReplicas) gateways ready, \(pluginsReady)/\(allPlugins) plugins running")
+        } else if ready < inputs.desiredReplicas {
+            set(MCPServerConditionType.ready, false, MCPServerReason.replicasNotReady, "\(ready)/\(inputs.desiredReplicas) gateways ready")
         } else {
-            let serving = ready >= inputs.desiredReplicas && pluginsReady == allPlugins
-            if serving, inputs.desiredReplicas == 0 {
-                // Nothing serves: not Ready, as on Kubernetes.
-                set(MCPServerConditionType.ready, false, MCPServerReason.scaledToZero, "the server is scaled to zero replicas")
+            let waiting = inputs.plugins.filter { !$0.ready }.map(\.name).joined(separator: ", ")
+            set(MCPServerConditionType.ready, false, MCPServerReason.pluginsNotReady,
+                "\(pluginsReady)/\(allPlugins) plugins running; waiting for \(waiting)")
+        }
+        if let failure = inputs.failure {
+            set(MCPServerConditionType.progressing, false, failure.reason, "changes are not rolled out until the problem is fixed: \(failure.message)")
+            set(MCPServerConditionType.degraded, true, failure.reason, failure.message)
+            if policyFailed {
+                set(MCPServerConditionType.policyApplied, false, failure.reason,
+                    failure.message + "; nothing was pushed, the gateways keep the last good policy")
+            }
+        } else {
+            if serving {
                 set(MCPServerConditionType.progressing, false, MCPServerReason.complete, "every container runs the current spec")
-            } else if serving {
-                let message = "\(ready)/\(inputs.desiredReplicas) gateways ready, \(pluginsReady)/\(allPlugins) plugins running"
-                set(MCPServerConditionType.ready, true, MCPServerReason.available, message)
-                set(MCPServerConditionType.progressing, false, MCPServerReason.complete, "every container runs the current spec")
-            } else if ready < inputs.desiredReplicas {
-                let message = "\(ready)/\(inputs.desiredReplicas) gateways ready"
-                set(MCPServerConditionType.ready, false, MCPServerReason.replicasNotReady, message)
-                set(MCPServerConditionType.progressing, true, MCPServerReason.creating, message)
             } else {
-                let waiting = inputs.plugins.filter { !$0.ready }.map(\.name).joined(separator: ", ")
-                let message = "\(pluginsReady)/\(allPlugins) plugins running; waiting for \(waiting)"
-                set(MCPServerConditionType.ready, false, MCPServerReason.pluginsNotReady, message)
-                set(MCPServerConditionType.progressing, true, MCPServerReason.creating, message)
+                set(MCPServerConditionType.progressing, true, MCPServerReason.creating,
+                    ready < inputs.desiredReplicas ? "\(ready)/\(inputs.desiredReplicas) gateways ready" : "\(pluginsReady)/\(allPlugins) plugins running")
             }
             if let crash = inputs.crashLooping.first {
                 let others = inputs.crashLooping.dropFirst().map { "; \($0.message)" }.joined()
@@ -179,7 +189,7 @@ public enum LocalStatusBuilder {
                 set(MCPServerConditionType.degraded, false, MCPServerReason.asExpected, "no container keeps failing")
             }
         }
-        if let version = inputs.policyVersion {
+        if let version = inputs.policyVersion, !policyFailed {
             let current = inputs.policyReplicas.filter { $0.version == version }.count
             let total = inputs.policyReplicas.count
             let short = PolicyRelease.short(version)
