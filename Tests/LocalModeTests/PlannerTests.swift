@@ -218,4 +218,10 @@ import Testing
         #expect(instance("/tmp/a", ["MCP_LOCAL_INSTANCE": "ci"]) == "ci")
         #expect(LocalPlanOptions.instance(explicit: "mine", stateDirectory: "/tmp/a", defaultDirectory: home, environment: ["MCP_LOCAL_INSTANCE": "ci"]) == "mine")
     }
+
+    @Test func theGatewayImageIsNamedAsTheImageScriptNamesIt() {
+        #expect(LocalPlanOptions.defaultGatewayImage(environment: [:]) == "mcp-operator/gateway:dev")
+        #expect(LocalPlanOptions.defaultGatewayImage(environment: ["MCP_IMAGE_PREFIX": "registry.local/mcp", "MCP_IMAGE_TAG": "1.2"])
+            == "registry.local/mcp/gateway:1.2")
+    }
 }

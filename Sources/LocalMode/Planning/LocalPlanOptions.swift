@@ -46,10 +46,12 @@ public struct LocalPlanOptions: Sendable, Hashable {
         return "state-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// The gateway image for an environment (`MCP_IMAGE_TAG` picks the tag, `dev` by default).
+    /// The gateway image for an environment, named as `hack/images.sh` names it:
+    /// `$MCP_IMAGE_PREFIX/gateway:$MCP_IMAGE_TAG` (`mcp-operator` and `dev` by default).
     public static func defaultGatewayImage(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let prefix = environment["MCP_IMAGE_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? "mcp-operator"
         let tag = environment["MCP_IMAGE_TAG"].flatMap { $0.isEmpty ? nil : $0 } ?? "dev"
-        return "mcp-operator/gateway:\(tag)"
+        return "\(prefix)/gateway:\(tag)"
     }
 
     public init(gatewayImage: String = LocalPlanOptions.defaultGatewayImage(), namePrefix: String = "mcp", instance: String = "default",
