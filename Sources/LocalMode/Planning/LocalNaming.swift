@@ -27,10 +27,9 @@ public struct LocalNaming: Sendable, Hashable {
         let hex = imageID.hasPrefix("sha256:") ? String(imageID.dropFirst(7)) : imageID
         return "\(base)-gateway-bin-\(hex.prefix(12))"
     }
-    /// The volume holding the admin token and the policy the gateways boot with.
+    /// The volume holding the policy the gateways boot with (the admin token is in their
+    /// environment, not here).
     public var configVolume: String { "\(base)-config" }
-    /// The volume holding the pass-through policy of stdio plugins' own gateways (no token).
-    public var pluginConfigVolume: String { "\(base)-plugin-config" }
     /// The DNS name of plugin `name` on the plugin network.
     public func pluginAlias(_ name: String) -> String { "plugin-\(name)" }
     /// The DNS name of HTTP server replica `index` on the server network.

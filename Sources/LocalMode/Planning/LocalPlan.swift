@@ -8,7 +8,7 @@ public struct LocalPlan: Sendable, Hashable {
     public var naming: LocalNaming
     /// Networks, the server network first.
     public var networks: [DesiredNetwork]
-    /// Volumes: the gateway binary volume, the config volume, and the stdio plugins' config volume.
+    /// Volumes: the gateway binary volume and the config volume.
     public var volumes: [DesiredVolume]
     /// Containers: plugins first (the gateways connect to them), then HTTP servers, then gateways.
     public var containers: [DesiredContainer]
@@ -28,10 +28,8 @@ public struct LocalPlan: Sendable, Hashable {
     public var configDirectory: String
     /// The gateway binary volume, populated from the gateway image.
     public var gatewayVolume: DesiredVolume { volumes[0] }
-    /// The config volume (admin token, policy).
+    /// The config volume (the policy the gateways boot with).
     public var configVolume: DesiredVolume { volumes[1] }
-    /// The stdio plugins' config volume (their gateways' pass-through policy), when there are any.
-    public var pluginConfigVolume: DesiredVolume? { volumes.count > 2 ? volumes[2] : nil }
     /// The gateway containers, by replica.
     public var gateways: [DesiredContainer] { containers.filter { $0.role == .gateway } }
     /// The plugin containers.

@@ -32,9 +32,6 @@ public enum LocalPlanner {
     public static let configDirectory = "/etc/mcp-gateway"
     /// The policy's path in the config volume.
     public static let policyPath = "policy/policy.json"
-    /// The policy of a stdio plugin's own gateway: everything through, anonymous callers
-    /// included (only the server's gateway reaches it, and that one enforces the server's policy).
-    public static let pluginPassThroughPolicy = Data(#"{"authentication":{"allowAnonymous":true},"defaultAction":"allow"}"#.utf8)
 
     /// The plan for `server` (its spec gets its defaults here). `images` holds what the engine
     /// knows of the gateway image and every image the spec names; `clientPorts` the host port
@@ -74,14 +71,10 @@ public enum LocalPlanner {
         if plugins.contains(where: hasEgress) {
             networks.append(DesiredNetwork(name: naming.egressNetwork, internal: false, labels: labels("egress-network")))
         }
-        var volumes = [DesiredVolume(name: naming.gatewayVolume(imageID: gatewayImage.id), labels: labels("gateway-binary")),
+        let volumes = [DesiredVolume(name: naming.gatewayVolume(imageID: gatewayImage.id), labels: labels("gateway-binary")),
                        DesiredVolume(name: naming.configVolume, labels: labels("config"))]
-        if plugins.contains(where: { $0.transport?.isHTTP != true }) {
-            volumes.append(DesiredVolume(name: naming.pluginConfigVolume, labels: labels("plugin-config")))
-        }
         let context = Context(spec: spec, naming: naming, options: options, gatewayImage: gatewayImage, adminToken: adminToken,
-                              gatewayVolume: volumes[0].name, configVolume: volumes[1].name,
-                              pluginConfigVolume: naming.pluginConfigVolume, labels: labels)
+                              gatewayVolume: volumes[0].name, configVolume: volumes[1].name, labels: labels)
 
         var containers: [DesiredContainer] = []
         var pluginArguments: [String] = []
@@ -151,7 +144,6 @@ private struct Context {
     let adminToken: String
     let gatewayVolume: String
     let configVolume: String
-    let pluginConfigVolume: String
     let labels: (String, [String: String]) -> [String: String]
 
     /// Read-only root, a tmpfs `/tmp`, no capabilities, no privilege escalation, the default
@@ -218,15 +210,13 @@ private struct Context {
             config.exposedPorts = KeySet(["\(port)/tcp"])
             url = "http://\(alias):\(port)\(plugin.path ?? plugin.transport!.defaultPath ?? "/mcp")"
         } else {
-            // A stdio plugin: its own gateway serves it on the plugin network with a policy that
-            // lets everything through (the server's gateway enforces the real one; the plugin
-            // never sees the admin token), its admin listener on loopback only.
+            // A stdio plugin: its own gateway serves it on the plugin network with
+            // `--pass-through`, as on Kubernetes (the server's gateway enforces the real policy;
+            // the plugin never sees the admin token), its admin listener on loopback only.
             mounts.append(.volume(gatewayVolume, at: LocalPlanner.gatewayDirectory, readOnly: true))
-            mounts.append(.volume(pluginConfigVolume, at: LocalPlanner.configDirectory, readOnly: true))
             config.entrypoint = gatewayImage.entrypoint
             config.cmd = ["--listen", "0.0.0.0:\(LocalPlanner.pluginGatewayPort)", "--admin-listen", "127.0.0.1:\(LocalPlanner.adminPort)",
-                          "--policy", "\(LocalPlanner.configDirectory)/\(LocalPlanner.policyPath)",
-                          "--log-format", "json", "--"] + command(plugin.command, plugin.args, image: image)
+                          "--pass-through", "--log-format", "json", "--"] + command(plugin.command, plugin.args, image: image)
             config.exposedPorts = KeySet(["\(LocalPlanner.pluginGatewayPort)/tcp"])
             url = "http://\(alias):\(LocalPlanner.pluginGatewayPort)/mcp"
         }

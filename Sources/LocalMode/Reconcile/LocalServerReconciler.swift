@@ -194,15 +194,6 @@ struct LocalServerReconciler: Reconciler {
             try await withHelper(plan, image: options.plan.gatewayImage, volume: gatewayVolume,
                                  at: LocalPlanner.gatewayDirectory, readOnly: true) { _ in }
         }
-        if let pluginConfig = plan.pluginConfigVolume, !existing.contains(pluginConfig.name) {
-            let archive = try TarArchive([
-                .directory("policy", mode: 0o755),
-                .file(LocalPlanner.policyPath, LocalPlanner.pluginPassThroughPolicy, mode: 0o444),
-            ]).data()
-            try await withHelper(plan, image: options.plan.gatewayImage, volume: pluginConfig, at: "/config", readOnly: false) { id in
-                try await docker.putArchive(id, path: "/config", archive: archive)
-            }
-        }
         let wanted = release.version
         if existing.contains(plan.configVolume.name), runtime.configWritten(key) == wanted { return }
         let archive = try TarArchive([
