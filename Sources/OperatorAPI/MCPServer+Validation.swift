@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 import PolicyEngine
 
@@ -11,6 +12,8 @@ public enum MCPServerLimits {
     public static let maxReplicas = 1000
     /// A DNS-1123 label.
     public static let dnsLabelPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+    /// An Origin as browsers send it (`scheme://host[:port]`, no path), or `*`.
+    public static let originPattern = "^(\\*|https?://[^/\\s]+)$"
     /// Server names leave room for `-plugin-` and a plugin name in a 63-character child name.
     public static let nameMaxLength = 63 - "-plugin-".count - pluginNameMaxLength
 }
@@ -116,6 +119,10 @@ extension MCPServerSpec {
             }
             if let image = gateway.image, !isImageReference(image) {
                 issues.append(FieldIssue("\(path).gateway.image", "\"\(image)\" is not a valid image reference"))
+            }
+            for (index, origin) in (gateway.allowedOrigins ?? []).enumerated() where origin.range(of: MCPServerLimits.originPattern, options: .regularExpression) == nil {
+                issues.append(FieldIssue("\(path).gateway.allowedOrigins[\(index)]",
+                                         "\"\(origin)\" is not an origin (scheme://host[:port] with http or https, no path; or *)"))
             }
         }
         return issues

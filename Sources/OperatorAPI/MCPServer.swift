@@ -211,9 +211,13 @@ public struct MCPServerSpec: Codable, Sendable, Hashable {
         public var apiKeysSecretRef: String?
         /// CPU and memory of the gateway container.
         public var resources: ResourceRequirements?
+        /// Origins of browser-based clients admitted besides localhost ones (`scheme://host[:port]`,
+        /// or `*` for any); they also get CORS headers. Default: localhost origins only.
+        public var allowedOrigins: [String]?
 
         public init(image: String? = nil, serviceType: String? = nil, port: Int? = nil, allowFrom: [LabelSelector]? = nil,
-                    apiKeysSecretRef: String? = nil, resources: ResourceRequirements? = nil) {
+                    apiKeysSecretRef: String? = nil, resources: ResourceRequirements? = nil, allowedOrigins: [String]? = nil) {
+            self.allowedOrigins = allowedOrigins
             self.image = image
             self.serviceType = serviceType
             self.port = port

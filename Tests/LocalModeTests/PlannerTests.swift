@@ -225,4 +225,13 @@ import Testing
         #expect(LocalPlanOptions.defaultGatewayImage(environment: ["MCP_IMAGE_PREFIX": "registry.local/mcp", "MCP_IMAGE_TAG": "1.2"])
             == "registry.local/mcp/gateway:1.2")
     }
+
+    @Test func allowedOriginsReachTheLocalGateways() throws {
+        var server = Self.server(plugins: [])
+        server.spec.gateway = .init(allowedOrigins: ["https://app.example"])
+        let plan = try LocalPlanner.plan(server: server, images: Self.images, options: Self.options)
+        let cmd = try #require(plan.gateways.first?.config.cmd)
+        let flag = try #require(cmd.firstIndex(of: "--allowed-origin"))
+        #expect(cmd[flag + 1] == "https://app.example")
+    }
 }

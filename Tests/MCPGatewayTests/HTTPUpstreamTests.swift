@@ -7,7 +7,7 @@ import TestSupport
 
 /// HTTP upstreams through the gateway's shared HTTP transport: HTTPS with a trusted certificate
 /// authority, and connections kept alive across requests (counted at the upstream).
-@Suite("HTTP and HTTPS upstreams", .serialized)
+@Suite("HTTP and HTTPS upstreams", .serialized, .timeLimit(.minutes(2)))
 struct HTTPUpstreamTests {
     /// A self-signed certificate for 127.0.0.1, made with openssl; it is its own authority.
     struct SelfSignedCertificate {
@@ -123,6 +123,28 @@ struct HTTPUpstreamTests {
             #expect(second != nil && second != first, "\(again.body)")
             #expect(try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":4,"method":"ping"}"#).status == 200,
                     "the client's session lives on")
+        }
+    }
+
+    @Test func theUpstreamsGetStreamIsReopenedOnTheRenewedSession() async throws {
+        let (upstream, url) = try await Self.startMisbehavingUpstream()
+        defer { upstream.stop() }
+        try await Harness.withGateway(Harness.configuration(upstream: .http(url: url), warmPool: 0)) { _, port, _ in
+            let session = try await TestHTTP.initialize(port: port)
+            func call(_ tool: String, id: Int) async throws -> String? {
+                try await TestHTTP.post(port: port, session: session, body: #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"\#(tool)"}}"#)
+                    .json?["result"]?["content"]?.arrayValue?.first?["text"]?.stringValue
+            }
+            // The session expires and its GET stream ends; the gateway must open one on the new session.
+            _ = try await call("expire", id: 1)
+            var announced = false
+            for attempt in 0..<100 where !announced {
+                announced = try await call("announce", id: 10 + attempt) == "announced"
+                if !announced { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(announced, "no GET stream on the renewed upstream session")
+            let event = try await TestHTTP.firstStreamedEvent(port: port, session: session)
+            #expect(try JSONValue(parsing: event)["method"] == "notifications/tools/list_changed")
         }
     }
 }

@@ -47,6 +47,14 @@ func server(_ spec: MCPServerSpec, name: String = "demo") -> MCPServer {
         }
     }
 
+    @Test func allowedOriginsAreOrigins() {
+        var spec = MCPServerSpec(image: "s:1")
+        spec.gateway = .init(allowedOrigins: ["https://app.example", "http://localhost:6274", "*"])
+        #expect(server(spec).validate() == [])
+        spec.gateway = .init(allowedOrigins: ["https://app.example/path", "app.example", "ftp://x"])
+        #expect(server(spec).validate().map(\.path) == ["spec.gateway.allowedOrigins[0]", "spec.gateway.allowedOrigins[1]", "spec.gateway.allowedOrigins[2]"])
+    }
+
     @Test func egressCIDRsAreChecked() {
         let spec = MCPServerSpec(image: "s:1", plugins: [.init(name: "p", image: "p:1", port: 1,
                                                                egress: .init(allow: [.init(cidr: "10.0.0.0/33", ports: [0])]))])

@@ -199,6 +199,15 @@ import Testing
         #expect(try self.plan(Fixtures.stdioServer()).disruptionBudget == nil)
     }
 
+    @Test func allowedOriginsReachTheGateway() throws {
+        var server = Fixtures.httpServer()
+        server.spec.gateway = .init(allowedOrigins: ["https://app.example"])
+        let gateway = try #require(try plan(server).deployment.spec?.template.spec?.containers.first { $0.name == "gateway" })
+        let arguments = gateway.args ?? []
+        let flag = try #require(arguments.firstIndex(of: "--allowed-origin"))
+        #expect(arguments[flag + 1] == "https://app.example")
+    }
+
     @Test func aNewAdminTokenRollsThePodsOut() throws {
         // Gateways read the token at start: pods must restart when it changes, and only then.
         let first = try ServerPlan(server: Fixtures.stdioServer(), policy: nil, adminToken: "token-1", options: Fixtures.options)

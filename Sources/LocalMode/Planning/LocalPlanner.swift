@@ -248,6 +248,7 @@ private struct Context {
         var arguments = ["--listen", "0.0.0.0:\(LocalPlanner.clientPort)", "--admin-listen", "0.0.0.0:\(LocalPlanner.adminPort)",
                          "--policy", "\(config)/\(LocalPlanner.policyPath)",
                          "--log-format", "json"] + plugins
+        for origin in spec.gateway?.allowedOrigins ?? [] { arguments += ["--allowed-origin", origin] }
         var mounts: [Mount] = [.volume(configVolume, at: config, readOnly: true)]
         let image: String
         var environment = ["\(GatewayLayout.adminTokenVariable)=\(adminToken)"]

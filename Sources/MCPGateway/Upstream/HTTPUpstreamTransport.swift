@@ -81,10 +81,11 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         }
     }
 
-    private func headers(_ base: HTTPHeaders) -> HTTPHeaders {
+    /// `base` with the protocol version and, unless `withSession` is false, the session id.
+    private func headers(_ base: HTTPHeaders, withSession: Bool = true) -> HTTPHeaders {
         var headers = base
         state.withLockedValue { state in
-            if let sessionID = state.sessionID { headers.add("Mcp-Session-Id", sessionID) }
+            if withSession, let sessionID = state.sessionID { headers.add("Mcp-Session-Id", sessionID) }
             if let version = state.protocolVersion { headers.add("MCP-Protocol-Version", version) }
         }
         return headers
@@ -111,7 +112,9 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             return state.sessionID
         }
         let hadSession = sentSession != nil
-        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders), body: Data(message.renderedBytes()))
+        var requestHeaders = headers(Self.postHeaders, withSession: false)
+        if let sentSession { requestHeaders.add("Mcp-Session-Id", sentSession) }
+        let request = HTTPRequest(method: "POST", url: url, headers: requestHeaders, body: Data(message.renderedBytes()))
         do {
             // Only an event stream is read as it comes; a JSON answer arrives whole, with the head.
             let response = try await http.streamChunks(request, streamWhen: Self.isEventStream)
@@ -160,13 +163,12 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
     }
 
     private func performRenewal() async -> Bool {
-        let initialize = state.withLockedValue { state -> JSONRPCMessage? in
-            state.sessionID = nil
-            return state.initialize
-        }
+        // The expired id stays in place until the new one is had: a request sent meanwhile gets
+        // 404 under it and joins this renewal (with no id at all it could not).
+        let initialize = state.withLockedValue { $0.initialize }
         guard case .request(_, let method, let params) = initialize else { return false }
         let replay = JSONRPCMessage.request(id: .string("gateway-renewal-\(UInt64.random(in: 1...UInt64.max))"), method: method, params: params)
-        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders), body: Data(replay.renderedBytes()))
+        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders, withSession: false), body: Data(replay.renderedBytes()))
         do {
             let response = try await http.streamChunks(request, streamWhen: Self.isEventStream)
             guard response.status == 200, let sessionID = response.headers["mcp-session-id"] else { return false }
@@ -244,13 +246,22 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         return payload.elements.compactMap { if case .success(let message) = $0 { message } else { nil } }
     }
 
-    /// Holds the GET stream open for server-initiated messages; stops when the server does not offer one.
+    /// Holds the GET stream open for server-initiated messages; stops when the server does not offer
+    /// one. A 404 means the upstream session expired: the session is renewed (shared with any POST
+    /// that found the same) and the stream reopened on the new one.
     private func listen() async {
         var failures = 0
         while !Task.isCancelled, failures < 5, !state.withLockedValue({ $0.closed }) {
-            let request = HTTPRequest(method: "GET", url: url, headers: headers(["Accept": "text/event-stream"]))
+            let sentSession = state.withLockedValue { $0.sessionID }
+            var requestHeaders = headers(["Accept": "text/event-stream"], withSession: false)
+            if let sentSession { requestHeaders.add("Mcp-Session-Id", sentSession) }
+            let request = HTTPRequest(method: "GET", url: url, headers: requestHeaders)
             do {
                 let response = try await http.streamChunks(request)
+                if response.status == 404, let sentSession {
+                    guard await renewSession(expired: sentSession) else { return }
+                    continue
+                }
                 guard response.status == 200, Self.isEventStream(response.headers) else { return }
                 try await readMessages(response).inline.forEach(deliver)
                 failures = 0

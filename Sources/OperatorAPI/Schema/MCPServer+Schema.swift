@@ -81,6 +81,9 @@ extension MCPServer {
                 "allowFrom": Schema.array("Pods allowed to connect besides those of the namespace.", of: CommonSchemas.labelSelector),
                 "apiKeysSecretRef": Schema.string("A Secret in this namespace whose keys are API key names and values the keys."),
                 "resources": CommonSchemas.resources,
+                "allowedOrigins": Schema.array(
+                    "Origins of browser-based clients admitted besides localhost ones (scheme://host[:port], or * for any); they also get CORS headers.",
+                    of: Schema.string("An origin.", pattern: MCPServerLimits.originPattern), set: true),
             ]),
         ], required: ["image"], rules: endpointRules(defaultTransport: .stdio))
     }

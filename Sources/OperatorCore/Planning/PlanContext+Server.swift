@@ -82,6 +82,7 @@ extension PlanContext {
         if spec.gateway?.apiKeysSecretRef != nil {
             arguments += ["--api-keys-file", "\(GatewayLayout.apiKeysDirectory)/\(GatewayLayout.apiKeysKey)"]
         }
+        for origin in spec.gateway?.allowedOrigins ?? [] { arguments += ["--allowed-origin", origin] }
         return arguments
     }
 

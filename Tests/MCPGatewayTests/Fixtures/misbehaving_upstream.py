@@ -1,17 +1,22 @@
 """An HTTP MCP upstream that misbehaves on request, for the gateway's HTTP upstream tests.
 initialize issues a new Mcp-Session-Id, and a request naming an unknown session gets 404 (as the
-spec says). Tools: "whoami" answers the caller's session id; "expire" forgets every session;
+spec says); GET opens a session's stream of server-initiated messages. Tools: "whoami" answers the
+caller's session id; "expire" forgets every session and ends their GET streams; "announce" sends
+tools/list_changed on the caller's session's GET stream (answering "announced", or "no stream");
 "stream" ends an event stream after a progress notification, without the answer; "empty" answers
 with an empty JSON body. Prints its port, then serves until killed."""
 
 import json
+import queue
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sessions = set()
+streams = {}  # session id -> queue of messages for its GET stream (None ends it)
 counter = [0]
 lock = threading.Lock()
-TOOLS = ("whoami", "expire", "stream", "empty")
+TOOLS = ("whoami", "expire", "announce", "stream", "empty")
+NOT_FOUND = json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": -32001, "message": "Session not found"}}).encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -48,8 +53,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             known = session in sessions
         if not known:
-            error = {"jsonrpc": "2.0", "id": None, "error": {"code": -32001, "message": "Session not found"}}
-            return self.reply(404, json.dumps(error).encode())
+            return self.reply(404, NOT_FOUND)
         if ident is None:
             return self.reply(202)
         if method == "tools/list":
@@ -63,10 +67,41 @@ class Handler(BaseHTTPRequestHandler):
         if tool == "expire":
             with lock:
                 sessions.clear()
+                for stream in streams.values():
+                    stream.put(None)
+                streams.clear()
+        if tool == "announce":
+            with lock:
+                stream = streams.get(session)
+            if stream:
+                stream.put({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
+            return self.answer(ident, {"content": [{"type": "text", "text": "announced" if stream else "no stream"}]})
         return self.answer(ident, {"content": [{"type": "text", "text": session if tool == "whoami" else "expired"}]})
 
     def do_GET(self):
-        self.reply(405)
+        session = self.headers.get("Mcp-Session-Id")
+        with lock:
+            known = session in sessions
+            if known:
+                stream = streams[session] = queue.Queue()
+        if not known:
+            return self.reply(404, NOT_FOUND)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        self.wfile.flush()
+        while True:
+            message = stream.get()
+            if message is None:
+                return
+            try:
+                self.wfile.write(("event: message\ndata: " + json.dumps(message) + "\n\n").encode())
+                self.wfile.flush()
+            except OSError:
+                return
 
     def do_DELETE(self):
         self.reply(200)
