@@ -25,7 +25,10 @@
 #                              E2E_LOAD_IMAGES='minikube image load'
 #                              E2E_LOAD_IMAGES='sh -c "docker save \"\$0\" | k3s ctr images import -"'
 #   E2E_REGISTRY             or: a registry prefix (e.g. registry.example.com/team); the images are
-#                            tagged and pushed there with docker, and the cluster pulls them.
+#                            tagged with the commit (E2E_REGISTRY_TAG, default the short git hash,
+#                            so no node runs an image an earlier landing left under the same tag),
+#                            pushed there with docker, and pulled by the cluster (pull policy
+#                            Always for the operator and the gateway).
 #                            With neither, the images must already be pullable under their names.
 #   E2E_NAMESPACE            [mcp-e2e] where the MCPServer runs (created, labelled restricted)
 #   E2E_OPERATOR_NAMESPACE   [mcp-e2e-system] where the chart installs the operator
@@ -44,6 +47,16 @@ for file in "${kubeconfigs[@]}"; do
 done
 command -v kubectl >/dev/null 2>&1 || die "kubectl is needed (https://kubernetes.io/docs/tasks/tools/)"
 command -v python3 >/dev/null 2>&1 || die "python3 is needed (the MCP client and the Helm engine are Python packages)"
+# A Python that refuses packages of its own (PEP 668: Debian 12, Ubuntu 24.04) or has no pip gets
+# a virtual environment for the test's packages.
+if python3 -c 'import sys, sysconfig, os; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)' \
+  || ! python3 -m pip --version >/dev/null 2>&1; then
+  venv=${E2E_VENV:-.e2e-venv}
+  [ -x "$venv/bin/python3" ] || python3 -m venv "$venv" \
+    || die "python3 cannot make a virtual environment for the test's packages (on Debian/Ubuntu: apt-get install python3-venv)"
+  export PATH="$PWD/$venv/bin:$PATH"
+  log "Python packages go to the virtual environment $venv"
+fi
 
 prefix=${E2E_IMAGE_PREFIX:-mcp-operator}
 tag=${E2E_IMAGE_TAG:-dev}
@@ -63,6 +76,13 @@ context=$(kubectl config current-context 2>/dev/null) || die "KUBECONFIG has no 
 kubectl version --request-timeout=10s >/dev/null 2>&1 || die "the cluster of context $context does not answer (kubectl version failed)"
 log "end-to-end on context $context (operator in $operator_namespace, server in $namespace)"
 
+# Another mcp-operator on the cluster would reconcile the test's namespace too (both write the same
+# objects with the same field manager), and the test would check a mix of both.
+others=$(kubectl get deployments -A -l app.kubernetes.io/name=mcp-operator -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{"\n"}{end}') \
+  || die "cannot list deployments to look for another mcp-operator (kubectl get deployments -A failed)"
+others=$(grep -v "^$operator_namespace/" <<<"$others" || true)
+[ -z "$others" ] || die "another mcp-operator runs on this cluster ($others); it would reconcile $namespace too: use a cluster without one"
+
 pip_install "mcp>=2.3"
 command -v helm >/dev/null 2>&1 || pip_install --ignore-requires-python helm-sdkpy
 
@@ -73,6 +93,8 @@ cleanup() {
     printf '\nend-to-end FAILED; the state of the cluster:\n' >&2
     kubectl -n "$namespace" get mcps,mcpp,deploy,pods,svc -o wide >&2 2>/dev/null || true
     kubectl -n "$namespace" get mcps "$server" -o yaml >&2 2>/dev/null | sed -n '/^status:/,$p' >&2 || true
+    kubectl -n "$namespace" describe pods >&2 2>/dev/null || true
+    kubectl -n "$namespace" get events --sort-by=.lastTimestamp >&2 2>/dev/null || true
     kubectl -n "$operator_namespace" logs -l app.kubernetes.io/name=mcp-operator --tail=50 >&2 2>/dev/null || true
   fi
   if [ "${E2E_KEEP:-0}" = 1 ]; then
@@ -125,14 +147,18 @@ desired_version() {
 # ---- 1. images ----------------------------------------------------------------------------
 images=()
 for name in operator gateway sample-posts sample-text; do images+=("$prefix/$name:$tag"); done
+pull_policy=IfNotPresent
 if [ -n "${E2E_REGISTRY:-}" ]; then
   command -v docker >/dev/null 2>&1 || die "E2E_REGISTRY needs docker to tag and push the images"
-  for image in "${images[@]}"; do
-    log "pushing $image to $E2E_REGISTRY"
-    docker tag "$image" "$E2E_REGISTRY/$image"
-    docker push "$E2E_REGISTRY/$image" >/dev/null
+  pushed_tag=${E2E_REGISTRY_TAG:-$(git rev-parse --short HEAD 2>/dev/null || date +%s)}
+  for name in operator gateway sample-posts sample-text; do
+    log "pushing $prefix/$name:$tag to $E2E_REGISTRY/$prefix/$name:$pushed_tag"
+    docker tag "$prefix/$name:$tag" "$E2E_REGISTRY/$prefix/$name:$pushed_tag"
+    docker push "$E2E_REGISTRY/$prefix/$name:$pushed_tag" >/dev/null
   done
   prefix="$E2E_REGISTRY/$prefix"
+  tag=$pushed_tag
+  pull_policy=Always
 elif [ -n "${E2E_LOAD_IMAGES:-}" ]; then
   for image in "${images[@]}"; do
     log "loading $image: $E2E_LOAD_IMAGES $image"
@@ -143,15 +169,20 @@ else
 fi
 
 # ---- 2. the chart -------------------------------------------------------------------------
-log "installing the chart (CRDs from helm/mcp-operator/crds) as release $release"
+# Helm installs crds/ only when missing and never upgrades them; a cluster an earlier landing ran
+# on would keep its schema (and silently drop newer fields), so they are applied first.
+log "applying the CRDs (server-side) and waiting until they are established"
+kubectl apply --server-side --force-conflicts --field-manager=mcp-e2e -f helm/mcp-operator/crds/ >/dev/null
+kubectl wait --for=condition=Established crd/mcpservers.mcpoperator.io crd/mcppolicies.mcpoperator.io --timeout="${timeout}s" >/dev/null
+log "installing the chart as release $release"
 if command -v helm >/dev/null 2>&1; then
   helm upgrade --install "$release" helm/mcp-operator -n "$operator_namespace" --create-namespace \
-    --set image.repository="$prefix/operator" --set image.tag="$tag" \
-    --set gateway.image.repository="$prefix/gateway" --set gateway.image.tag="$tag" \
+    --set image.repository="$prefix/operator" --set image.tag="$tag" --set image.pullPolicy="$pull_policy" \
+    --set gateway.image.repository="$prefix/gateway" --set gateway.image.tag="$tag" --set gateway.image.pullPolicy="$pull_policy" \
     --set replicaCount=1 --set logLevel=debug --wait --timeout "${timeout}s"
 else
-  values=$(printf '{"image": {"repository": "%s/operator", "tag": "%s"}, "gateway": {"image": {"repository": "%s/gateway", "tag": "%s"}}, "replicaCount": 1, "logLevel": "debug"}' \
-    "$prefix" "$tag" "$prefix" "$tag")
+  values=$(printf '{"image": {"repository": "%s/operator", "tag": "%s", "pullPolicy": "%s"}, "gateway": {"image": {"repository": "%s/gateway", "tag": "%s", "pullPolicy": "%s"}}, "replicaCount": 1, "logLevel": "debug"}' \
+    "$prefix" "$tag" "$pull_policy" "$prefix" "$tag" "$pull_policy")
   python3 "$checks/e2e_helm.py" install "$release" "$operator_namespace" helm/mcp-operator "$values" "$timeout"
 fi
 kubectl -n "$operator_namespace" rollout status deployment -l app.kubernetes.io/name=mcp-operator --timeout="${timeout}s" >/dev/null 2>&1 \
@@ -234,9 +265,10 @@ kubectl -n "$namespace" delete mcps "$server" --wait=true --timeout="${timeout}s
 kubectl -n "$namespace" delete mcpp "$policy" --wait=true --timeout="${timeout}s"
 leftovers() {
   kubectl -n "$namespace" get deployments,replicasets,pods,services,configmaps,secrets,serviceaccounts,networkpolicies,poddisruptionbudgets,horizontalpodautoscalers \
-    -l "app.kubernetes.io/instance=$server" -o name 2>/dev/null
+    -l "app.kubernetes.io/instance=$server" -o name
 }
-no_leftovers() { [ -z "$(leftovers)" ]; }
+# An error of kubectl (a timeout, a refusal) is not "nothing left".
+no_leftovers() { local left; left=$(leftovers) || return 1; [ -z "$left" ]; }
 if ! (timeout=120 wait_for "the garbage collector" no_leftovers); then
   die "objects of $server are left after its deletion: $(leftovers | tr '\n' ' ')"
 fi

@@ -53,6 +53,11 @@ import Testing
             ("[z-a]", "out of order", 1), ("a{3,2}", "minimum is above", 1), ("a{1001}", "repetition count", 1),
             ("abc\\", "ends with a backslash", 3), ("\\q", "unknown or unsupported escape", 0), ("(?x)a", "unknown group", 0),
             ("((a{1000}){1000}){1000}", "more than", 0), ("\\p{L}", "unknown or unsupported escape", 0),
+            // Hostile patterns a policy may carry: none may crash or hang the operator or a gateway.
+            (String(repeating: "(", count: 20_000) + String(repeating: ")", count: 20_000), "pattern longer than 4096", 4096),
+            (String(repeating: "(", count: 101) + "a" + String(repeating: ")", count: 101), "nested deeper than 100", 100),
+            ("(?:(?:(?:(?:(?:){1000}){1000}){1000}){1000}){1000}", "more than", 0),
+            ("(?:(?:(?:a{0}){1000}){1000}){1000}", "more than", 0),
         ]
         for (pattern, fragment, position) in cases {
             do {

@@ -65,13 +65,13 @@ extension MCPPolicy {
                 "customPatterns": Schema.array("Patterns that deny a call when an argument matches (linear-time regular expressions).",
                                                of: Schema.object("A pattern.", [
                                                    "name": Schema.string("The pattern's name, used in decisions."),
-                                                   "pattern": Schema.string("A regular expression without backreferences or lookaround."),
+                                                   "pattern": Schema.string("A regular expression without backreferences or lookaround.", maxLength: 4096),
                                                    "fields": Schema.array("Argument names to check; all when empty.", of: Schema.string("A field.")),
                                                ], required: ["name", "pattern"]), mapKeys: ["name"]),
             ]),
             "outputRedaction": Schema.array("Patterns replaced in tool results, in order.", of: Schema.object("A redaction.", [
                 "name": Schema.string("The rule's name."),
-                "pattern": Schema.string("A regular expression without backreferences or lookaround."),
+                "pattern": Schema.string("A regular expression without backreferences or lookaround.", maxLength: 4096),
                 "replacement": Schema.string("What replaces a match.", default: "[REDACTED]"),
             ], required: ["name", "pattern"])),
             "threatIntel": Schema.object("Threat-intelligence deny sets and the feeds that fill them.", [

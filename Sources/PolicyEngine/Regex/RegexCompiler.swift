@@ -26,9 +26,13 @@ struct RegexProgram: Sendable {
 /// Turns a parsed pattern into a Thompson-style program, expanding counted repetition.
 struct RegexCompiler {
     static let maximumInstructions = 20_000
+    /// The most nodes compiled, counting every copy a repetition makes: repeating what emits
+    /// nothing (`(?:){1000}` nested) grows no program but would take forever to expand.
+    static let maximumSteps = 200_000
 
     var program = RegexProgram()
     let pattern: String
+    private var steps = 0
 
     /// Compiles `node` wrapped as group 0: `save 0, node, save 1, match`.
     static func compile(_ node: RegexNode, groupCount: Int, pattern: String) throws(RegexSyntaxError) -> RegexProgram {
@@ -57,7 +61,8 @@ struct RegexCompiler {
     private var next: Int { program.instructions.count }
 
     private mutating func compile(_ node: RegexNode) throws(RegexSyntaxError) {
-        guard program.instructions.count <= Self.maximumInstructions else {
+        steps += 1
+        guard program.instructions.count <= Self.maximumInstructions, steps <= Self.maximumSteps else {
             throw RegexSyntaxError(.patternTooLarge, pattern: pattern, position: 0)
         }
         switch node {

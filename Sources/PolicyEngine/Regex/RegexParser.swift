@@ -4,6 +4,10 @@
 /// flags `(?i)`, `(?s)`, `(?m)` and scoped `(?i:...)`. Backreferences and lookaround are refused.
 struct RegexParser {
     static let maximumRepetition = 1000
+    /// The longest pattern accepted, in Unicode scalars.
+    static let maximumLength = 4096
+    /// The deepest nesting of groups accepted (the parser recurses once per level).
+    static let maximumNesting = 100
 
     struct Flags {
         var caseInsensitive = false
@@ -15,6 +19,7 @@ struct RegexParser {
     let scalars: [Unicode.Scalar]
     var position = 0
     var captureCount = 0
+    var nesting = 0
 
     init(pattern: String) {
         self.pattern = pattern
@@ -30,6 +35,7 @@ struct RegexParser {
 
     /// Parses the whole pattern.
     mutating func parse() throws(RegexSyntaxError) -> RegexNode {
+        guard scalars.count <= Self.maximumLength else { throw error(.patternTooLong, at: Self.maximumLength) }
         var flags = Flags()
         let node = try parseAlternation(flags: &flags)
         if !atEnd { throw error(.unmatchedParenthesis) }
@@ -161,6 +167,9 @@ struct RegexParser {
     }
 
     mutating func parseGroup(flags: inout Flags, start: Int) throws(RegexSyntaxError) -> RegexNode? {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else { throw error(.nestingTooDeep, at: start) }
         var capture: Int?
         var inner = flags
         if current == "?" {

@@ -14,6 +14,8 @@ public struct RegexSyntaxError: Error, Sendable, Hashable, CustomStringConvertib
         case lookaround
         case unknownGroup
         case patternTooLarge
+        case patternTooLong
+        case nestingTooDeep
     }
 
     let kind: Kind
@@ -44,6 +46,8 @@ public struct RegexSyntaxError: Error, Sendable, Hashable, CustomStringConvertib
         case .lookaround: "lookahead and lookbehind are not supported (the engine runs in linear time)"
         case .unknownGroup: "unknown group syntax"
         case .patternTooLarge: "pattern expands to more than \(RegexCompiler.maximumInstructions) instructions"
+        case .patternTooLong: "pattern longer than \(RegexParser.maximumLength) characters"
+        case .nestingTooDeep: "groups nested deeper than \(RegexParser.maximumNesting)"
         }
     }
 
