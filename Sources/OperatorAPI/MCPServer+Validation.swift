@@ -12,6 +12,8 @@ public enum MCPServerLimits {
     public static let maxReplicas = 1000
     /// A DNS-1123 label.
     public static let dnsLabelPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+    /// A Kubernetes resource quantity (`500m`, `1`, `256Mi`, `1e9`).
+    public static let quantityPattern = "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"
     /// An Origin as browsers send it (`scheme://host[:port]`, no path), or `*`.
     public static let originPattern = "^(\\*|https?://[^/\\s]+)$"
     /// Server names leave room for `-plugin-` and a plugin name in a 63-character child name.
@@ -81,6 +83,7 @@ extension MCPServerSpec {
                 }
             }
         }
+        issues += Self.validateResources(resources, at: "\(path).resources")
         let plugins = self.plugins ?? []
         if plugins.count > MCPServerLimits.maxPlugins {
             issues.append(FieldIssue("\(path).plugins", "must have at most \(MCPServerLimits.maxPlugins) items"))
@@ -97,6 +100,7 @@ extension MCPServerSpec {
                 issues.append(FieldIssue("\(at).image", "\"\(plugin.image)\" is not a valid image reference"))
             }
             issues += validateEndpoint(transport: plugin.transport ?? .streamableHTTP, port: plugin.port, path: plugin.path, at: at)
+            issues += Self.validateResources(plugin.resources, at: "\(at).resources")
             for (ruleIndex, rule) in (plugin.egress?.allow ?? []).enumerated() {
                 let ruleAt = "\(at).egress.allow[\(ruleIndex)]"
                 do { _ = try CIDR(parsing: rule.cidr) } catch {
@@ -120,9 +124,22 @@ extension MCPServerSpec {
             if let image = gateway.image, !isImageReference(image) {
                 issues.append(FieldIssue("\(path).gateway.image", "\"\(image)\" is not a valid image reference"))
             }
+            issues += Self.validateResources(gateway.resources, at: "\(path).gateway.resources")
             for (index, origin) in (gateway.allowedOrigins ?? []).enumerated() where origin.range(of: MCPServerLimits.originPattern, options: .regularExpression) == nil {
                 issues.append(FieldIssue("\(path).gateway.allowedOrigins[\(index)]",
                                          "\"\(origin)\" is not an origin (scheme://host[:port] with http or https, no path; or *)"))
+            }
+        }
+        return issues
+    }
+
+    /// Each request and limit is a quantity.
+    private static func validateResources(_ resources: ResourceRequirements?, at path: String) -> [FieldIssue] {
+        var issues: [FieldIssue] = []
+        for (section, values) in [("limits", resources?.limits), ("requests", resources?.requests)] {
+            for (name, quantity) in (values ?? [:]).sorted(by: { $0.key < $1.key })
+            where quantity.text.range(of: MCPServerLimits.quantityPattern, options: .regularExpression) == nil {
+                issues.append(FieldIssue("\(path).\(section).\(name)", "\"\(quantity.text)\" is not a quantity (such as 500m, 1, 256Mi or 1Gi)"))
             }
         }
         return issues

@@ -123,6 +123,10 @@ struct MCPGatewayCommand: AsyncParsableCommand {
             guard PluginSpec.isValidName(name) else { throw ValidationError("invalid plugin name \(name)") }
             return PluginSpec(name: name, upstream: .http(url: String(text[text.index(after: equals)...])))
         }
+        guard sessionIdleTimeout.isFinite, sessionIdleTimeout > 0, sessionIdleTimeout <= 31_536_000 else {
+            throw ValidationError("--session-idle-timeout must be a number of seconds above 0 and at most a year, not \(sessionIdleTimeout)")
+        }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be above 0, not \(maxBodyBytes)") }
         guard maxSessions >= 0 else { throw ValidationError("--max-sessions must be 0 (no limit) or more, not \(maxSessions)") }
         for spec in [upstream] + pluginSpecs.map(\.upstream) {
             if case .http(let url) = spec {

@@ -113,7 +113,14 @@ func waitUntilRemoved(_ objects: [(kind: LocalKind, namespace: String, name: Str
 
 /// `90s`, `2m`, `1h`, `1m30s` or plain seconds; `0` means no limit (nil).
 func parseDuration(_ text: String) throws -> Duration? {
-    if let seconds = Double(text) { return seconds <= 0 ? nil : .milliseconds(Int64(seconds * 1000)) }
+    // At most a year: an infinite, NaN or enormous value would trap the conversion to milliseconds.
+    func milliseconds(_ seconds: Double) throws -> Duration? {
+        guard seconds.isFinite, seconds <= 366 * 86_400 else {
+            throw ValidationError("invalid duration \"\(text)\": at most a year (use 0 for no limit)")
+        }
+        return seconds <= 0 ? nil : .milliseconds(Int64(seconds * 1000))
+    }
+    if let seconds = Double(text) { return try milliseconds(seconds) }
     var total = 0.0
     var number = ""
     for character in text {
@@ -131,5 +138,5 @@ func parseDuration(_ text: String) throws -> Duration? {
         number = ""
     }
     guard number.isEmpty else { throw ValidationError("invalid duration \"\(text)\": a number needs a unit (s, m or h)") }
-    return total <= 0 ? nil : .milliseconds(Int64(total * 1000))
+    return try milliseconds(total)
 }

@@ -234,4 +234,19 @@ import Testing
         let flag = try #require(cmd.firstIndex(of: "--allowed-origin"))
         #expect(cmd[flag + 1] == "https://app.example")
     }
+
+    @Test func quantitiesTooLargeForDockerAreRefusedNotTrapped() {
+        #expect(ResourceQuantity.bytes("10000000000Gi") == nil)
+        #expect(ResourceQuantity.bytes("1e300") == nil)
+        #expect(ResourceQuantity.nanoCPUs("1e13") == nil)
+        #expect(ResourceQuantity.bytes("256Mi") == 256 << 20)
+        var server = Self.server()
+        server.spec.resources = ResourceRequirements(limits: ["memory": "1e300"])
+        #expect(throws: LocalPlanError.self) { try LocalPlanner.plan(server: server, images: Self.images, options: Self.options) }
+        do {
+            _ = try LocalPlanner.plan(server: server, images: Self.images, options: Self.options)
+        } catch {
+            #expect(error.message.contains("spec.resources.limits.memory"), "\(error)")
+        }
+    }
 }

@@ -101,6 +101,10 @@ import Glibc
         #expect(missing.stderr.contains("Error from server (NotFound): mcppolicies.mcpoperator.io \"strict\" not found"))
         let ignored = try await ctl.run(["delete", "mcpp", "strict", "--ignore-not-found"])
         #expect(ignored.status == 0)
+        for timeout in ["inf", "nan", "1e20", "99999999999999h"] {
+            let refused = try await ctl.run(["delete", "mcps", "posts", "--timeout", timeout])
+            #expect(refused.status != 0 && refused.stderr.contains("invalid duration \"\(timeout)\""), "\(timeout): \(refused.stderr)")
+        }
     }
 
     @Test func withoutAnEngineCommandsNameTheSocketAndHowToStartOne() async throws {

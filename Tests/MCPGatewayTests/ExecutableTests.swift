@@ -141,6 +141,8 @@ struct ExecutableTests {
             (["--upstream-url", "https://127.0.0.1:1/mcp", "--upstream-ca-file", directory + "/missing.pem"], "cannot read \(directory)/missing.pem"),
             (["--upstream-url", "https://127.0.0.1:1/mcp", "--upstream-ca-file", directory + "/ca.pem"], "holds no PEM certificate"),
             (["--upstream-url", "http://127.0.0.1:1/mcp", "--max-sessions=-3"], "--max-sessions must be 0"),
+            (["--upstream-url", "http://127.0.0.1:1/mcp", "--session-idle-timeout", "inf"], "--session-idle-timeout must be"),
+            (["--upstream-url", "http://127.0.0.1:1/mcp", "--session-idle-timeout", "1e300"], "--session-idle-timeout must be"),
         ]
         for (arguments, expected) in cases {
             let output = try await onDedicatedThread { () -> (Int32, String) in

@@ -47,6 +47,14 @@ func server(_ spec: MCPServerSpec, name: String = "demo") -> MCPServer {
         }
     }
 
+    @Test func resourceQuantitiesAreChecked() {
+        var spec = MCPServerSpec(image: "s:1")
+        spec.resources = ResourceRequirements(limits: ["memory": Quantity("256Mi"), "cpu": Quantity("500m")], requests: ["cpu": Quantity("0.1")])
+        #expect(server(spec).validate() == [])
+        spec.resources = ResourceRequirements(limits: ["memory": Quantity("lots"), "cpu": Quantity("1e3")])
+        #expect(server(spec).validate().map(\.path) == ["spec.resources.limits.memory"])
+    }
+
     @Test func allowedOriginsAreOrigins() {
         var spec = MCPServerSpec(image: "s:1")
         spec.gateway = .init(allowedOrigins: ["https://app.example", "http://localhost:6274", "*"])

@@ -86,9 +86,9 @@ public enum LocalPlanner {
         let replicas = spec.replicas ?? spec.autoscaling?.minReplicas ?? 1
         for replica in 0..<max(0, replicas) {
             if spec.transport?.isHTTP == true {
-                containers.append(context.httpServer(replica: replica))
+                containers.append(try context.httpServer(replica: replica))
             }
-            containers.append(context.gateway(replica: replica, serverImage: images[spec.image]!, plugins: pluginArguments,
+            containers.append(try context.gateway(replica: replica, serverImage: images[spec.image]!, plugins: pluginArguments,
                                               hostPort: clientPorts[replica]))
         }
         return LocalPlan(naming: naming, networks: networks, volumes: volumes, containers: containers, ownerLabels: owner,
@@ -226,24 +226,40 @@ private struct Context {
         return (container, url)
     }
 
-    func limits(_ resources: ResourceRequirements?) -> (Int64?, Int64?) {
-        (resources?.limits?["memory"].flatMap { ResourceQuantity.bytes($0.text) }, resources?.limits?["cpu"].flatMap { ResourceQuantity.nanoCPUs($0.text) })
+    /// The memory and CPU limits of `spec.resources`; a limit that is not a usable quantity is
+    /// refused with its field (it must not leave the container without a limit).
+    func limits(_ resources: ResourceRequirements?) throws(LocalPlanError) -> (Int64?, Int64?) {
+        var memory: Int64?
+        if let text = resources?.limits?["memory"]?.text {
+            guard let bytes = ResourceQuantity.bytes(text), bytes > 0 else {
+                throw .invalid("spec.resources.limits.memory", "\"\(text)\" is not a memory quantity Docker can enforce")
+            }
+            memory = bytes
+        }
+        var cpus: Int64?
+        if let text = resources?.limits?["cpu"]?.text {
+            guard let value = ResourceQuantity.nanoCPUs(text), value > 0 else {
+                throw .invalid("spec.resources.limits.cpu", "\"\(text)\" is not a positive CPU quantity Docker can enforce")
+            }
+            cpus = value
+        }
+        return (memory, cpus)
     }
 
-    func httpServer(replica: Int) -> DesiredContainer {
+    func httpServer(replica: Int) throws(LocalPlanError) -> DesiredContainer {
         var config = ContainerConfig(image: spec.image, env: environment(spec.env),
                                      labels: labels("server", [LocalLabels.replica: "\(replica)"]), user: options.user,
                                      stopTimeout: 10)
         if let command = spec.command, !command.isEmpty { config.entrypoint = command }
         if let args = spec.args { config.cmd = args }
         if let port = spec.port { config.exposedPorts = KeySet(["\(port)/tcp"]) }
-        let (memory, cpus) = limits(spec.resources)
+        let (memory, cpus) = try limits(spec.resources)
         let hostConfig = hardened(pids: options.gatewayPidsLimit, memory: memory, nanoCPUs: cpus, mounts: [])
         return finish(name: naming.server(replica), role: .server, replica: replica, plugin: nil, config: config, hostConfig: hostConfig,
                       networks: [naming.serverNetwork: [naming.serverAlias(replica)]], primary: naming.serverNetwork)
     }
 
-    func gateway(replica: Int, serverImage: ImageFacts, plugins: [String], hostPort: Int?) -> DesiredContainer {
+    func gateway(replica: Int, serverImage: ImageFacts, plugins: [String], hostPort: Int?) throws(LocalPlanError) -> DesiredContainer {
         let config = LocalPlanner.configDirectory
         var arguments = ["--listen", "0.0.0.0:\(LocalPlanner.clientPort)", "--admin-listen", "0.0.0.0:\(LocalPlanner.adminPort)",
                          "--policy", "\(config)/\(LocalPlanner.policyPath)",
@@ -271,7 +287,7 @@ private struct Context {
         let containerConfig = ContainerConfig(
             image: image, cmd: arguments, entrypoint: gatewayImage.entrypoint, env: environment, labels: labels("gateway", extra),
             user: options.user, exposedPorts: KeySet([clientKey, adminKey]), stopTimeout: 10)
-        let (memory, cpus) = limits(spec.resources)
+        let (memory, cpus) = try limits(spec.resources)
         let hostConfig = hardened(pids: options.gatewayPidsLimit, memory: memory, nanoCPUs: cpus, mounts: mounts, ports: ports)
         var networks = [naming.serverNetwork: ["gateway-\(replica)"]]
         if !(spec.plugins ?? []).isEmpty { networks[naming.pluginNetwork] = ["gateway-\(replica)"] }

@@ -2,8 +2,7 @@ import KubeModel
 
 /// Schemas of the Kubernetes types the operator's resources embed.
 enum CommonSchemas {
-    static let quantity = Schema.intOrString("A quantity such as 500m, 1, 256Mi or 1Gi.",
-                                             pattern: "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$")
+    static let quantity = Schema.intOrString("A quantity such as 500m, 1, 256Mi or 1Gi.", pattern: MCPServerLimits.quantityPattern)
 
     static let resources = Schema.object("CPU and memory requests and limits.", [
         "limits": Schema.map("The most the container may use, by resource name (cpu, memory).", of: quantity),
