@@ -56,7 +56,9 @@ public enum ManifestDecoder {
         do {
             let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
             while let node = try parser.nextRoot() {
-                guard let json = try jsonValue(node, file: file) else { continue }
+                // An empty document (`---` with nothing after it, or only comments) is skipped,
+                // as kubectl skips it.
+                guard let json = try jsonValue(node, file: file), json != .null else { continue }
                 guard case .object = json else {
                     throw ManifestError(file: file, line: node.mark.map { $0.line }, reason: "a document must be a mapping (an object), not \(json)")
                 }
@@ -105,7 +107,13 @@ public enum ManifestDecoder {
                 if tag == .null { return .null }
                 if tag == .bool, let flag = Bool.construct(from: scalar) { return .bool(flag) }
                 if tag == .int, let number = Int.construct(from: scalar) { return .number(Double(number)) }
-                if tag == .float, let number = Double.construct(from: scalar) { return .number(number) }
+                if tag == .float, let number = Double.construct(from: scalar) {
+                    guard number.isFinite else {
+                        throw ManifestError(file: file, line: node.mark?.line, column: node.mark?.column,
+                                            reason: "\(scalar.string) is not a finite number (quote it to mean the text)")
+                    }
+                    return .number(number)
+                }
             }
             return .string(scalar.string)
         case .mapping(let mapping):
@@ -126,9 +134,17 @@ public enum ManifestDecoder {
 
     static func yamlError(_ error: YamlError, file: String) -> ManifestError {
         switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
             let why = context.map { "\(problem) (\($0.text))" } ?? problem
             return ManifestError(file: file, line: mark.line, column: mark.column, reason: "invalid YAML: \(why)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Not the error's own description: it carries the whole file.
+            let keys = duplicates.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            return ManifestError(file: file, line: context.mark.line, column: context.mark.column,
+                                 reason: "invalid YAML: the mapping has the key \(keys) more than once")
+        case .reader(let problem, let offset, _, _):
+            return ManifestError(file: file, reason: "invalid YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
         default:
             return ManifestError(file: file, reason: "invalid YAML: \(error)")
         }

@@ -56,6 +56,27 @@ import Testing
         }
     }
 
+    @Test func emptyDocumentsAreSkippedAsKubectlDoes() throws {
+        let objects = try ManifestDecoder.objects(in: "kind: MCPServer\nmetadata: {name: a}\n---\n# only a comment\n---\n", file: "app.yaml")
+        #expect(objects.count == 1)
+    }
+
+    @Test func nonFiniteNumbersAndDuplicateKeysNameTheirPlace() {
+        for (text, line, fragment) in [("kind: MCPServer\nspec:\n  replicas: .inf\n", 3, ".inf is not a finite number"),
+                                       ("kind: MCPServer\nspec:\n  image: a\n  image: b\n", nil as Int?, "the key \"image\" more than once")] {
+            do {
+                _ = try ManifestDecoder.objects(in: text, file: "app.yaml")
+                Issue.record("accepted: \(text)")
+            } catch let error as ManifestError {
+                #expect(error.description.contains(fragment), "\(error)")
+                if let line { #expect(error.line == line, "\(error)") } else { #expect(error.line != nil, "\(error)") }
+                #expect(!error.description.contains("image: b\n"), "the message does not carry the file")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+    }
+
     @Test func wrongTypeNamesTheFieldPath() throws {
         let objects = try ManifestDecoder.objects(in: "kind: MCPServer\nmetadata: {name: x}\nspec:\n  image: i\n  plugins:\n  - name: p\n    image: q\n    port: eighty\n", file: "s.yaml")
         do {
