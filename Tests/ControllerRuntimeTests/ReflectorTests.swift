@@ -108,6 +108,34 @@ import Testing
         }
     }
 
+    @Test func anObjectThatDoesNotDecodeIsSkippedNotAStoppedCache() async throws {
+        // ConfigMap data must be strings: an object with a number there does not decode (as an
+        // object of a newer schema does not during an upgrade). Neither the list nor the watch
+        // may stop at it.
+        func strange(_ name: String) -> JSONValue {
+            ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "default"], "data": ["v": 5]]
+        }
+        try await TestCluster.with { cluster in
+            try cluster.seedConfigMap("a", data: ["v": "1"])
+            _ = cluster.server.seed(TestCluster.configMaps, strange("listed-strange"))
+            let reflector = configMapReflector(cluster)
+            let log = EventLog<ConfigMap>(describe: Self.describe)
+            reflector.addHandler(log.handler)
+            let run = Task { await reflector.run() }
+            defer { run.cancel() }
+            await reflector.waitForSync()
+            #expect(reflector.store.keys().map(\.name).sorted() == ["a"])
+            #expect(reflector.lastError?.contains("listed-strange") == true, "\(reflector.lastError ?? "")")
+            await eventually("a watch") { cluster.server.activeWatchCount == 1 }
+
+            _ = try cluster.server.create(TestCluster.configMaps, strange("watched-strange"))
+            try cluster.seedConfigMap("b", data: ["v": "1"])
+            await eventually("the object after the strange one") { log.all.count >= 2 }
+            #expect(log.all == ["added a=1", "added b=1"])
+            #expect(reflector.lastError?.contains("watched-strange") == true, "\(reflector.lastError ?? "")")
+        }
+    }
+
     @Test func bookmarksAdvanceTheResumeVersion() async throws {
         try await TestCluster.with(options: .init(bookmarkInterval: .milliseconds(100))) { cluster in
             try cluster.seedConfigMap("a")

@@ -115,8 +115,16 @@ public final class Reflector<T: Decodable & Sendable>: Sendable {
     private func listAndReplace() async throws {
         let options = ListOptions(labelSelector: configuration.labelSelector, fieldSelector: configuration.fieldSelector)
         let list = try await client.listAll(resource.resourceType, namespace: configuration.namespace, allNamespaces: allNamespaces,
-                                            options: options, pageSize: configuration.pageSize, as: T.self)
-        let items = resource.transform.map { list.items.map($0) } ?? list.items
+                                            options: options, pageSize: configuration.pageSize, as: Lossy<T>.self)
+        let decoded = list.items.compactMap { item -> T? in
+            switch item {
+            case .decoded(let object): return object
+            case .undecodable(let object):
+                skip(object)
+                return nil
+            }
+        }
+        let items = resource.transform.map { decoded.map($0) } ?? decoded
         let waiters = handlers.withLock { handlers -> [CheckedContinuation<Void, Never>] in
             let events = store.replace(with: items)
             for event in events { handlers.forEach { $0(event) } }
@@ -137,17 +145,26 @@ public final class Reflector<T: Decodable & Sendable>: Sendable {
                                    labelSelector: configuration.labelSelector, fieldSelector: configuration.fieldSelector,
                                    idleTimeout: configuration.idleTimeout)
         let stream = try await client.watch(resource.resourceType, namespace: configuration.namespace, allNamespaces: allNamespaces,
-                                            options: options, as: T.self)
+                                            options: options, as: Lossy<T>.self)
         var delivered = false
         for try await event in stream {
             delivered = true
             switch event {
-            case .added(let object), .modified(let object):
+            case .added(.decoded(let object)), .modified(.decoded(let object)):
                 let object = resource.transform?(object) ?? object
                 apply(version: resource.metadata(object).resourceVersion) { store.upsert(object) }
-            case .deleted(let object):
+            case .deleted(.decoded(let object)):
                 let object = resource.transform?(object) ?? object
                 apply(version: resource.metadata(object).resourceVersion) { store.remove(object) }
+            case .deleted(.undecodable(let object)):
+                // Gone all the same: its last decodable state leaves the cache.
+                skip(object)
+                let cached = store.get(namespace: object.namespace, name: object.name ?? "")
+                apply(version: object.resourceVersion) { cached.flatMap { store.remove($0) } }
+            case .added(.undecodable(let object)), .modified(.undecodable(let object)):
+                // The watch goes on past it (resuming at the same event would fail forever).
+                skip(object)
+                apply(version: object.resourceVersion) { nil }
             case .bookmark(let version):
                 if !version.isEmpty { state.withLock { $0.version = version } }
             case .error(let status):
@@ -164,6 +181,13 @@ public final class Reflector<T: Decodable & Sendable>: Sendable {
             if let event = write() { handlers.forEach { $0(event) } }
             if let version, !version.isEmpty { state.withLock { $0.version = version } }
         }
+    }
+
+    /// Logs an object the operator's types refuse, naming it; the cache goes on without it.
+    private func skip(_ object: Lossy<T>.Undecodable) {
+        let message = "skipped an object that does not decode: \(object)"
+        state.withLock { $0.lastError = message }
+        logger.error("\(message)")
     }
 
     private func record(_ error: any Error, during phase: String) {
