@@ -236,6 +236,15 @@ import Testing
         #expect(!text.contains("sha256:"))
     }
 
+    @Test func anExposedServiceKeepsTheClientsAddress() throws {
+        var server = Fixtures.httpServer()
+        #expect(try plan(server).service.spec?.externalTrafficPolicy == nil, "ClusterIP: the API server refuses the field")
+        for type in ["NodePort", "LoadBalancer"] {
+            server.spec.gateway = MCPServerSpec.Gateway(serviceType: type)
+            #expect(try plan(server).service.spec?.externalTrafficPolicy == "Local", "\(type): no SNAT to a node's address")
+        }
+    }
+
     @Test func servicesAndNetworkPoliciesIsolatePlugins() throws {
         var server = Fixtures.stdioServer(plugins: [Fixtures.plugin])
         server.spec.sessionAffinity = .clientIP

@@ -90,14 +90,19 @@ extension PlanContext {
     func serverService() -> Service {
         let port = spec.gateway?.port ?? GatewayLayout.mcpPort
         let affinity = spec.sessionAffinity ?? MCPServerSpec.SessionAffinity.none
+        let type = spec.gateway?.serviceType ?? "ClusterIP"
         return Service(metadata: metadata(naming.workload, component: OperatorLabels.serverComponent),
-                       spec: ServiceSpec(type: spec.gateway?.serviceType ?? "ClusterIP",
+                       spec: ServiceSpec(type: type,
                                          selector: naming.selector(component: OperatorLabels.serverComponent),
                                          ports: [ServicePort(name: "mcp", protocol: "TCP", port: port, targetPort: "mcp")],
                                          sessionAffinity: affinity.rawValue,
                                          // Owned explicitly with ClientIP: the API server would default it, and an
                                          // unowned default survives a later switch to None, which it then refuses.
                                          sessionAffinityConfig: affinity == .clientIP
-                                             ? SessionAffinityConfig(clientIP: ClientIPConfig(timeoutSeconds: 10800)) : nil))
+                                             ? SessionAffinityConfig(clientIP: ClientIPConfig(timeoutSeconds: 10800)) : nil,
+                                         // Exposed outside the cluster: traffic stays on the node it reached, so
+                                         // the gateway sees the client's address (the policy's CIDRs, threat
+                                         // feeds and per-IP rate limits act on it), not a node's.
+                                         externalTrafficPolicy: type == "NodePort" || type == "LoadBalancer" ? "Local" : nil))
     }
 }
