@@ -19,7 +19,7 @@ struct Apply: AsyncParsableCommand {
     @Option(name: [.short, .customLong("filename")], help: ArgumentHelp("A file, a folder or - (standard input); repeatable.", valueName: "path"))
     var filenames: [String] = []
 
-    @Flag(name: [.short, .customLong("recursive")], help: "Also read the folders inside the folders given with -f.")
+    @Flag(name: [.customShort("R"), .customLong("recursive")], help: "Also read the folders inside the folders given with -f.")
     var recursive = false
 
     @Flag(name: .customLong("no-controller"), help: "Only record the desired state; do not start the local controller.")

@@ -22,7 +22,7 @@ struct Delete: AsyncParsableCommand {
     @Option(name: [.short, .customLong("filename")], help: ArgumentHelp("Delete the objects of a file, a folder or - (repeatable).", valueName: "path"))
     var filenames: [String] = []
 
-    @Flag(name: [.short, .customLong("recursive")], help: "Also read the folders inside the folders given with -f.")
+    @Flag(name: [.customShort("R"), .customLong("recursive")], help: "Also read the folders inside the folders given with -f.")
     var recursive = false
 
     @Flag(help: "Delete every object of the kinds given, in the namespace.")

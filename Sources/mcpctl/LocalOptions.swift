@@ -48,15 +48,16 @@ enum ManifestFiles {
         var manifests: [LocalManifest] = []
         for path in paths {
             for file in try files(at: path, recursive: recursive) {
-                let text: String
+                let data: Data
                 if file == "-" {
-                    text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                    data = FileHandle.standardInput.readDataToEndOfFile()
                 } else {
-                    guard let data = FileManager.default.contents(atPath: file) else {
+                    guard let contents = FileManager.default.contents(atPath: file) else {
                         throw CLIError("the path \"\(file)\" cannot be read")
                     }
-                    text = String(decoding: data, as: UTF8.self)
+                    data = contents
                 }
+                let text = try utf8Text(data, file: file == "-" ? "standard input" : file)
                 do {
                     manifests += try LocalManifest.read(text: text, file: file)
                 } catch let error as ManifestError {
@@ -68,13 +69,46 @@ enum ManifestFiles {
         return manifests
     }
 
+    /// The text of a manifest; a file that is not UTF-8 is refused at its first bad byte (it must
+    /// not be read with replacement characters stored in its place).
+    static func utf8Text(_ data: Data, file: String) throws -> String {
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            throw CLIError("\(file): the file is UTF-16; save it as UTF-8")
+        }
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        // The line and column of the first byte that is not UTF-8.
+        var line = 1, column = 1, index = data.startIndex
+        while index < data.endIndex {
+            let length: Int
+            switch data[index] {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: length = 0
+            }
+            let end = index + length
+            if length == 0 || end > data.endIndex || String(validating: data[index..<end], as: UTF8.self) == nil { break }
+            if data[index] == 0x0A { line += 1; column = 1 } else { column += 1 }
+            index = end
+        }
+        throw CLIError("\(file):\(line):\(column): the file is not UTF-8 (byte \(index - data.startIndex))")
+    }
+
     static func files(at path: String, recursive: Bool) throws -> [String] {
+        var visited: Set<String> = []
+        return try files(at: path, recursive: recursive, visited: &visited)
+    }
+
+    /// The files under `path`; a folder reached twice (a symbolic link to a parent) is read once.
+    private static func files(at path: String, recursive: Bool, visited: inout Set<String>) throws -> [String] {
         if path == "-" { return ["-"] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CLIError("the path \"\(path)\" does not exist")
         }
         guard isDirectory.boolValue else { return [path] }
+        guard visited.insert(URL(fileURLWithPath: path).resolvingSymlinksInPath().path).inserted else { return [] }
         let entries = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
         var found: [String] = []
         for entry in entries where !entry.hasPrefix(".") {
@@ -82,7 +116,7 @@ enum ManifestFiles {
             var childIsDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory)
             if childIsDirectory.boolValue {
-                if recursive { found += try files(at: child, recursive: true) }
+                if recursive { found += try files(at: child, recursive: true, visited: &visited) }
             } else if extensions.contains((entry as NSString).pathExtension.lowercased()) {
                 found.append(child)
             }

@@ -113,7 +113,7 @@ func readPolicy(_ file: String) throws -> PolicyDocument {
         data = contents
     }
     do {
-        return try ManifestDecoder.policyDocument(in: String(decoding: data, as: UTF8.self), file: file)
+        return try ManifestDecoder.policyDocument(in: try ManifestFiles.utf8Text(data, file: file), file: file)
     } catch let error as ManifestError {
         throw CLIError(error.description)
     }

@@ -16,7 +16,7 @@ struct Up: AsyncParsableCommand {
     @Option(name: [.short, .customLong("filename")], help: ArgumentHelp("A file, a folder or - (standard input); repeatable.", valueName: "path"))
     var filenames: [String] = []
 
-    @Flag(name: [.short, .customLong("recursive")], help: "Also read the folders inside the folders given with -f.")
+    @Flag(name: [.customShort("R"), .customLong("recursive")], help: "Also read the folders inside the folders given with -f.")
     var recursive = false
 
     @Option(help: ArgumentHelp("How long to wait for readiness, such as 90s or 5m; 0 waits forever.", valueName: "duration"))

@@ -72,6 +72,27 @@ import Testing
         #expect(stored.isEmpty)
     }
 
+    @Test func aFileThatIsNotUTF8IsRefusedAtItsFirstBadByte() async throws {
+        let ctl = try Ctl()
+        let path = ctl.root + "/latin1.yaml"
+        var bytes = Array("apiVersion: mcpoperator.io/v1alpha1\nkind: MCPServer\nmetadata:\n  name: posts\nspec:\n  image: caf".utf8)
+        bytes += [0xE9, 0x0A]  // "é" in Latin-1: not UTF-8
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let result = try await ctl.run(["apply", "-f", path, "--no-controller"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(path):6:13: the file is not UTF-8"), "\(result.stderr)")
+        #expect(try ctl.store().list(.server, namespace: nil).isEmpty, "nothing stored with a replacement character")
+    }
+
+    @Test func aFolderLinkedFromBelowIsReadOnce() async throws {
+        let ctl = try Ctl()
+        _ = try ctl.file("manifests/posts.yaml", serverYAML)
+        try FileManager.default.createSymbolicLink(atPath: ctl.root + "/manifests/loop", withDestinationPath: ctl.root + "/manifests")
+        let result = try await ctl.run(["apply", "-f", ctl.root + "/manifests", "-R", "--no-controller"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "mcpserver.mcpoperator.io/posts created\n", "each object once")
+    }
+
     @Test func schemaErrorsNameFileLineColumnAndFieldPath() async throws {
         let ctl = try Ctl()
         let file = try ctl.file("bad.yaml", """
