@@ -28,6 +28,10 @@ struct AdminTests {
             #expect(badHash.json?["field"] == "sha256")
             #expect(app.policyStore.current?.version == "test-1", "the last good policy stays")
 
+            let malformed = try await TestHTTP.request(.PUT, port: admin, path: "/admin/policy", headers: auth, body: #"{"document": {"#)
+            #expect(malformed.status == 422)
+            #expect(malformed.json?["reason"]?.stringValue?.contains("the body is not JSON") == true, "\(malformed.body)")
+            #expect(malformed.json?["reason"]?.stringValue?.contains("at byte") == true, "the offset of the problem: \(malformed.body)")
             let notObject = try await TestHTTP.request(.PUT, port: admin, path: "/admin/policy", headers: auth, body: #"{"document": 5, "version": "v", "sha256": "x"}"#)
             #expect(notObject.status == 422)
             #expect(notObject.json?["field"] == "document")

@@ -31,7 +31,13 @@ public actor PolicyAdministrator {
 
     /// Applies a push body like `applyPush`, and says which slot the document went to.
     public func applyPushReporting(body: [UInt8]) async -> Result<PolicyApplication, PolicyRejection> {
-        guard let json = try? JSONValue(parsing: body), case .object(let members) = json else {
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: body)
+        } catch {
+            return .failure(PolicyRejection(fieldPath: "", reason: "the body is not JSON: \(error)"))
+        }
+        guard case .object(let members) = json else {
             return .failure(PolicyRejection(fieldPath: "", reason: "the body must be a JSON object"))
         }
         guard let document = members["document"], case .object = document else {
@@ -48,8 +54,11 @@ public actor PolicyAdministrator {
 
     /// Applies a policy file's text: a bare document, or a push body with `document`.
     public func applyFile(text: String) async -> Result<PolicySnapshot, PolicyRejection> {
-        guard let json = try? JSONValue(parsing: text) else {
-            return .failure(PolicyRejection(fieldPath: "", reason: "the policy file is not JSON"))
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: text)
+        } catch {
+            return .failure(PolicyRejection(fieldPath: "", reason: "the policy file is not JSON: \(error)"))
         }
         if case .object(let members) = json, members["document"] != nil, members["sha256"] != nil {
             return await applyPush(body: json.renderedBytes())

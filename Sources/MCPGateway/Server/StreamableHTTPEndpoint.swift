@@ -19,13 +19,13 @@ struct StreamableHTTPEndpoint: Sendable {
     /// Reads the body, refusing bodies over the limit with 413.
     static func readBody(_ request: Request, limit: Int) async -> Result<ByteBuffer, GateRefusal> {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            return .failure(GateRefusal(HTTPReplies.error(.contentTooLarge, code: JSONRPCError.invalidRequestCode, message: "Request body too large")))
+            return .failure(GateRefusal(HTTPReplies.error(.contentTooLarge, code: JSONRPCError.invalidRequestCode, message: "Request body too large (the limit is \(limit) bytes)")))
         }
         var request = request
         do {
             return .success(try await request.collectBody(upTo: limit))
         } catch {
-            return .failure(GateRefusal(HTTPReplies.error(.contentTooLarge, code: JSONRPCError.invalidRequestCode, message: "Request body too large")))
+            return .failure(GateRefusal(HTTPReplies.error(.contentTooLarge, code: JSONRPCError.invalidRequestCode, message: "Request body too large (the limit is \(limit) bytes)")))
         }
     }
 
