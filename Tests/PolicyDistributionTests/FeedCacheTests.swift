@@ -67,6 +67,26 @@ private func feed(_ name: String, url: String, format: PolicyDocument.Feed.Forma
         #expect(resolution.denyCIDRs == ["10.0.0.0/8", "192.0.2.1/32", "198.51.100.0/24", "2001:db8::/32"])
     }
 
+    @Test func aFeedLargerThanTheLimitIsRefusedWithoutBeingHeld() async throws {
+        let server = try await FeedServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/huge", body: String(repeating: "192.0.2.1\n", count: 2_000))
+        let fetcher = FeedFetcher(allowsLoopbackHTTP: true, timeout: .seconds(10), maximumBytes: 4_096)
+        do {
+            _ = try await fetcher.fetch(url: server.url("/huge"), validators: nil)
+            Issue.record("a feed over the limit was accepted")
+        } catch {
+            #expect(error.description == "\(server.url("/huge")): the feed is larger than 4096 bytes")
+            #expect(error.shortDescription == "too large")
+        }
+        server.set("/small", body: "192.0.2.1\n10.0.0.0/8\n")
+        guard case .modified(let body) = try await fetcher.fetch(url: server.url("/small"), validators: nil).content else {
+            Issue.record("not fetched")
+            return
+        }
+        #expect(String(decoding: body, as: UTF8.self) == "192.0.2.1\n10.0.0.0/8\n")
+    }
+
     @Test func garbageLinesAreSkippedAndReportedWithTheirLines() async throws {
         let server = try await FeedServer.start()
         defer { Task { await server.stop() } }

@@ -2,7 +2,7 @@
 /// what went wrong; `shortDescription` has no source and is safe as a metric label.
 public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Kind: Hashable, Sendable {
-        case insecureURL, invalidURL, transport, httpStatus, notFound, missingKey, unusable, noSource
+        case insecureURL, invalidURL, transport, httpStatus, notFound, missingKey, unusable, noSource, tooLarge
     }
 
     private let kind: Kind
@@ -55,6 +55,11 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         Self(.unusable, source: source, detail: detail)
     }
 
+    /// The body is larger than a feed may be.
+    public static func tooLarge(_ source: String, limit: Int) -> Self {
+        Self(.tooLarge, source: source, detail: "the feed is larger than \(limit) bytes")
+    }
+
     /// The descriptor names neither a ConfigMap key nor a URL.
     public static func noSource(feed: String) -> Self {
         Self(.noSource, source: feed, detail: "the feed names neither a configMapRef nor a url")
@@ -71,6 +76,7 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         case .missingKey: "ConfigMap key missing"
         case .unusable: "no valid entry"
         case .noSource: "no source"
+        case .tooLarge: "too large"
         }
     }
 

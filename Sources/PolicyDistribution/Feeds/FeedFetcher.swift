@@ -16,8 +16,13 @@ public struct FeedFetcher: Sendable {
     /// How long one fetch may take.
     public let timeout: Duration
 
+    /// The largest feed accepted, in bytes.
+    public let maximumBytes: Int
+
     /// A fetcher over `transport`.
-    public init(transport: HTTPTransport = HTTPTransport(), allowsLoopbackHTTP: Bool = false, timeout: Duration = .seconds(60)) {
+    public init(transport: HTTPTransport = HTTPTransport(), allowsLoopbackHTTP: Bool = false, timeout: Duration = .seconds(60),
+                maximumBytes: Int = 64 << 20) {
+        self.maximumBytes = maximumBytes
         self.transport = transport
         self.allowsLoopbackHTTP = allowsLoopbackHTTP
         self.timeout = timeout
@@ -43,9 +48,21 @@ public struct FeedFetcher: Sendable {
         headers.add("Accept", "text/plain, application/json;q=0.9, */*;q=0.5")
         if let etag = validators?.etag { headers.add("If-None-Match", etag) }
         if let lastModified = validators?.lastModified { headers.add("If-Modified-Since", lastModified) }
-        let response: HTTPResponse
+        // Read as lines and counted as they come: a feed larger than `maximumBytes` is refused
+        // without holding it (a hostile or mistaken URL must not exhaust the operator's memory).
+        let response: HTTPStreamResponse
+        var body = Data()
         do {
-            response = try await transport.send(HTTPRequest(method: "GET", url: url, headers: headers, timeout: timeout))
+            response = try await transport.stream(HTTPRequest(method: "GET", url: url, headers: headers, timeout: timeout))
+            if response.status == 200 {
+                for try await line in response.records {
+                    body.append(line)
+                    body.append(0x0A)
+                    if body.count > maximumBytes { throw FeedError.tooLarge(url, limit: maximumBytes) }
+                }
+            }
+        } catch let error as FeedError {
+            throw error
         } catch let error as TransportError {
             throw .transport(url, error.shortDescription)
         } catch {
@@ -55,7 +72,7 @@ public struct FeedFetcher: Sendable {
         switch response.status {
         case 200:
             let answered = FeedValidators(etag: response.headers["ETag"], lastModified: response.headers["Last-Modified"])
-            return FeedFetchResult(content: .modified(response.body), validators: answered.isEmpty ? nil : answered,
+            return FeedFetchResult(content: .modified(body), validators: answered.isEmpty ? nil : answered,
                                    minimumIntervalSeconds: minimumInterval)
         case 304:
             let answered = FeedValidators(etag: response.headers["ETag"] ?? validators?.etag,
