@@ -9,7 +9,8 @@
 # runtime image adds only libcurl (the control-plane HTTP transport), SQLite (local mode) and CA
 # certificates. Without a registry, hack/images.sh builds the images offline instead.
 #
-# The gateway is laid out as in hack/images.sh: /opt/mcp-gateway/bin/mcp-gateway and
+# The gateway is laid out as in hack/images.sh: /opt/mcp-gateway/bin/mcp-gateway,
+# /opt/mcp-gateway/etc/ca-certificates.crt (for stdio servers' images that carry no CA bundle) and
 # /opt/mcp-gateway/lib/ holding every library `ldd` lists and the dynamic loader, the binary's
 # interpreter and RPATH patched (patchelf) to point there. The folder so runs in any image: the
 # operator's init container copies it (`mcp-gateway --install-to`) into a volume that a stdio
@@ -46,6 +47,8 @@ RUN set -e \
  && cp /out/mcp-gateway "$opt/bin/mcp-gateway" \
  && find "$opt/lib" -type f -exec chmod 0644 {} + \
  && chmod 0755 "$opt/bin/mcp-gateway" "$opt/lib/$loader" \
+ && mkdir -p "$opt/etc" && cp -L /etc/ssl/certs/ca-certificates.crt "$opt/etc/ca-certificates.crt" \
+ && chmod 0644 "$opt/etc/ca-certificates.crt" \
  && patchelf --set-interpreter "$opt/lib/$loader" --force-rpath --set-rpath "$opt/lib" "$opt/bin/mcp-gateway" \
  && "$opt/bin/mcp-gateway" --help >/dev/null
 

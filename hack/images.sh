@@ -134,6 +134,11 @@ for image in "${selected[@]}"; do
       [ -f "$ca_bundle" ] || apt_install ca-certificates
       mkdir -p "$rootfs/etc/ssl/certs"
       cp -L "$ca_bundle" "$rootfs/etc/ssl/certs/ca-certificates.crt"
+      # The install folder carries a bundle too: --install-to copies it into the images of stdio
+      # servers, which may have none (SystemTrustStore falls back to it).
+      mkdir -p "$rootfs/opt/$folder/etc"
+      cp -L "$ca_bundle" "$rootfs/opt/$folder/etc/ca-certificates.crt"
+      chmod 0644 "$rootfs/opt/$folder/etc/ca-certificates.crt"
       env_line="ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"
       ;;
     sample-posts) env_line="ENV POSTS_DB=/tmp/posts.sqlite" ;;

@@ -190,6 +190,8 @@ public final class HTTPTransport: Sendable {
             // Trust exactly this bundle, not the system store as well (client-go's behaviour).
             setBlob(CURLOPT_CAINFO_BLOB, ca)
             _ = ccurl_setopt_ptr(easy, CURLOPT_CAPATH, nil)
+        } else if let bundle = SystemTrustStore.bundle {
+            set(CURLOPT_CAINFO, bundle)
         }
         if let certificate = tls.clientCertificatePEM {
             setBlob(CURLOPT_SSLCERT_BLOB, certificate)

@@ -1,4 +1,4 @@
-import ControlPlaneHTTP
+@testable import ControlPlaneHTTP
 import Foundation
 import TestSupport
 import Testing
@@ -119,6 +119,23 @@ struct Echo: Decodable {
             return
         }
         #expect(transportError.isCancellation)
+    }
+
+    @Test func theTrustStoreIsFoundWhereTheDistributionKeepsIt() {
+        let exists = { (files: Set<String>) in { (path: String) in files.contains(path) } }
+        // Debian's path is libcurl's own: nothing to set.
+        #expect(SystemTrustStore.locate(environment: [:], installRoot: "/opt/mcp-gateway",
+                                        exists: exists(["/etc/ssl/certs/ca-certificates.crt"])) == nil)
+        // A RHEL-based image.
+        #expect(SystemTrustStore.locate(environment: [:], installRoot: "/opt/mcp-gateway",
+                                        exists: exists(["/etc/pki/tls/certs/ca-bundle.crt"])) == "/etc/pki/tls/certs/ca-bundle.crt")
+        // An image with no bundle: the one the gateway's install folder ships.
+        #expect(SystemTrustStore.locate(environment: [:], installRoot: "/opt/mcp-gateway",
+                                        exists: exists(["/opt/mcp-gateway/etc/ca-certificates.crt"])) == "/opt/mcp-gateway/etc/ca-certificates.crt")
+        // SSL_CERT_FILE wins when it names a file.
+        #expect(SystemTrustStore.locate(environment: ["SSL_CERT_FILE": "/certs/corp.pem"], installRoot: nil,
+                                        exists: exists(["/certs/corp.pem", "/etc/ssl/certs/ca-certificates.crt"])) == "/certs/corp.pem")
+        #expect(SystemTrustStore.locate(environment: [:], installRoot: nil, exists: exists([])) == nil)
     }
 
     @Test func aTaskCancelledBeforeSendingGetsTheSameCancellationError() async throws {
