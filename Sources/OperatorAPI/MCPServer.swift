@@ -182,8 +182,15 @@ public struct MCPServerSpec: Codable, Sendable, Hashable {
     public struct Egress: Codable, Sendable, Hashable {
         /// Destinations the plugin may reach.
         public var allow: [EgressRule]?
+        /// Whether the plugin may query the cluster's DNS (the `k8s-app: kube-dns` pods of
+        /// `kube-system`, UDP and TCP 53). Default: false. Local mode resolves names for a plugin
+        /// that has `allow` rules.
+        public var allowDNS: Bool?
 
-        public init(allow: [EgressRule]? = nil) { self.allow = allow }
+        public init(allow: [EgressRule]? = nil, allowDNS: Bool? = nil) {
+            self.allow = allow
+            self.allowDNS = allowDNS
+        }
     }
 
     /// One allowed destination: a CIDR and, optionally, TCP ports.

@@ -236,6 +236,17 @@ import Testing
         #expect(!text.contains("sha256:"))
     }
 
+    @Test func allowDNSAdmitsTheClusterDNSPodsOnly() throws {
+        var plugin = Fixtures.plugin
+        plugin.egress = MCPServerSpec.Egress(allowDNS: true)
+        let policy = try #require(try plan(Fixtures.stdioServer(plugins: [plugin])).networkPolicies.last)
+        let rule = try #require(policy.spec?.egress?.first)
+        #expect(policy.spec?.egress?.count == 1)
+        #expect(rule.to?.first?.podSelector?.matchLabels == ["k8s-app": "kube-dns"])
+        #expect(rule.to?.first?.namespaceSelector?.matchLabels == ["kubernetes.io/metadata.name": "kube-system"])
+        #expect(rule.ports == [NetworkPolicyPort(protocol: "UDP", port: .int(53)), NetworkPolicyPort(protocol: "TCP", port: .int(53))])
+    }
+
     @Test func anExposedServiceKeepsTheClientsAddress() throws {
         var server = Fixtures.httpServer()
         #expect(try plan(server).service.spec?.externalTrafficPolicy == nil, "ClusterIP: the API server refuses the field")

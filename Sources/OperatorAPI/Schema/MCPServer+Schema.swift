@@ -41,8 +41,11 @@ extension MCPServer {
             "egress": Schema.object("Where the plugin may connect; absent or empty means nowhere.", [
                 "allow": Schema.array("Allowed destinations.", of: Schema.object("A destination: a CIDR and optional TCP ports.", [
                     "cidr": Schema.string("An IPv4 or IPv6 CIDR, such as 10.0.0.0/8.", minLength: 1),
-                    "ports": Schema.array("Ports, TCP and UDP (so 53 admits DNS); all when empty.", of: Schema.integer("A port.", minimum: 1, maximum: 65535), set: true),
+                    "ports": Schema.array("Ports, each for TCP and UDP; all when empty.", of: Schema.integer("A port.", minimum: 1, maximum: 65535), set: true),
                 ], required: ["cidr"])),
+                "allowDNS": Schema.boolean(
+                    "Whether the plugin may query the cluster's DNS (kube-system pods labelled k8s-app=kube-dns, UDP and TCP 53). Rules by address cannot admit it portably: NetworkPolicy may see the DNS Service's address rewritten to a pod's.",
+                    default: false),
             ]),
         ], required: ["name", "image"], rules: endpointRules(defaultTransport: .streamableHTTP))
     }

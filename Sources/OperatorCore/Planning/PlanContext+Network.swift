@@ -33,15 +33,21 @@ extension PlanContext {
 
     /// A plugin's isolation: ingress only from its server's pods, on its port; egress only to
     /// the CIDR/port allow-list of `egress.allow` (none by default: `Egress` with no rules); a
-    /// listed port admits TCP and UDP. No DNS rule is added: the allow-list is by address, so a
-    /// plugin has nothing to resolve (a plugin that must resolve names lists its DNS servers'
-    /// CIDRs with port 53).
+    /// listed port admits TCP and UDP. The cluster's DNS only with `egress.allowDNS`.
     func pluginNetworkPolicy(_ plugin: MCPServerSpec.Plugin) -> NetworkPolicy {
         let serverPods = NetworkPolicyPeer(podSelector: LabelSelector(matchLabels: naming.selector(component: OperatorLabels.serverComponent)))
-        let egress = (plugin.egress?.allow ?? []).map { rule in
+        var egress = (plugin.egress?.allow ?? []).map { rule in
             NetworkPolicyEgressRule(
                 to: [NetworkPolicyPeer(ipBlock: IPBlock(cidr: rule.cidr))],
                 ports: rule.ports.map { $0.flatMap { port in ["TCP", "UDP"].map { NetworkPolicyPort(protocol: $0, port: .int(port)) } } })
+        }
+        if plugin.egress?.allowDNS == true {
+            // By pod, not by the DNS Service's address: whether a policy sees a packet before or
+            // after the Service address is rewritten is up to the network plugin.
+            egress.append(NetworkPolicyEgressRule(
+                to: [NetworkPolicyPeer(podSelector: LabelSelector(matchLabels: ["k8s-app": "kube-dns"]),
+                                       namespaceSelector: LabelSelector(matchLabels: ["kubernetes.io/metadata.name": "kube-system"]))],
+                ports: ["UDP", "TCP"].map { NetworkPolicyPort(protocol: $0, port: .int(53)) }))
         }
         return NetworkPolicy(
             metadata: metadata(naming.plugin(plugin.name), component: OperatorLabels.pluginComponent, plugin: plugin.name),
