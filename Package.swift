@@ -148,6 +148,7 @@ let package = Package(
             name: "mcp-gateway",
             dependencies: [
                 "MCPGateway",
+                "ProcessSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -132,6 +132,9 @@ public final class ChildProcess: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let result: Int32
+        // Spawned and registered under the reaper's lock: the reaper must not take this child,
+        // if it ends at once, for an orphan.
+        OrphanReaper.lock.lock()
         if let environment {
             var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { envp.forEach { free($0) } }
@@ -139,6 +142,8 @@ public final class ChildProcess: @unchecked Sendable {
         } else {
             result = posix_spawn(&pid, executable, &actions, &attributes, &argv, environ)
         }
+        if result == 0 { OrphanReaper.register(pid) }
+        OrphanReaper.lock.unlock()
         guard result == 0 else { throw failAndClose(result) }
         processIdentifier = pid
         standardInput = parentEnds[0].map { FileHandle(fileDescriptor: $0, closeOnDealloc: true) }
@@ -164,6 +169,7 @@ public final class ChildProcess: @unchecked Sendable {
         } else if result < 0, errno == ECHILD {
             ended = .exited(-1)  // reaped by someone else: gone, status unknown
         }
+        if ended != nil { OrphanReaper.unregister(processIdentifier) }
         return ended
     }
 

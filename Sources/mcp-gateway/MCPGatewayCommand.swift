@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MCPGateway
+import ProcessSpawn
 import ServiceLifecycle
 
 /// `mcp-gateway`: the policy-enforcing MCP gateway in front of one server and its plugins.
@@ -92,6 +93,9 @@ struct MCPGatewayCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "mcp-gateway")
         let configuration = try makeConfiguration()
+        // The processes stdio servers leave behind come to the gateway (it is often its
+        // container's PID 1): reap them, or they pile up as zombies.
+        OrphanReaper.start()
         let app = try await buildGatewayApplication(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         Task {

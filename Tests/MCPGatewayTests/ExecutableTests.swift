@@ -115,6 +115,40 @@ struct ExecutableTests {
         #expect(!childEnvironment.contains("secret-from-the-environment"))
     }
 
+    @Test func processesAStdioServerLeavesBehindAreReapedByTheGateway() async throws {
+        // The server's command orphans a short-lived process (as npx and uvx leave grandchildren
+        // behind): it must come to the gateway and, once ended, not stay a zombie.
+        let gateway = try await PeerProcess.start(executable: Self.executable, arguments: [
+            "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--pass-through", "--warm-pool", "1", "--log-level", "warning", "--",
+            "sh", "-c", "(sleep 2 &); exec python3 \(Harness.fixtures)/recording_server.py"])
+        defer { gateway.stop() }
+        let pid = gateway.process.processIdentifier
+        /// The gateway's children as (pid, state, command).
+        func children() -> [(pid_t, String, String)] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry in
+                guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                      let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                guard fields.count > 1, pid_t(fields[1]) == pid else { return nil }
+                return (child, String(fields[0]), String(stat[stat.index(after: open)..<close]))
+            }
+        }
+        var adopted = false
+        for _ in 0..<150 where !adopted {
+            adopted = children().contains { $0.2 == "sleep" }
+            if !adopted { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(adopted, "the orphan came to the gateway: \(children())")
+        var zombies: [(pid_t, String, String)] = []
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(100))
+            zombies = children().filter { $0.1 == "Z" }
+            if !children().contains(where: { $0.2 == "sleep" }) { break }
+        }
+        #expect(!children().contains { $0.2 == "sleep" }, "the orphan ended and was reaped: \(children())")
+        #expect(zombies.isEmpty, "\(zombies)")
+    }
+
     @Test func passThroughServesAStdioPluginWithNoPolicyFile() async throws {
         // The command a Kubernetes stdio plugin runs: no policy file, no admin token.
         let gateway = try await PeerProcess.start(executable: Self.executable, arguments: [
