@@ -46,13 +46,16 @@ extension LocalManifest {
         var problems: [ManifestError] = []
         var given = json
         given["status"] = nil
+        // The object as given, to name in problems found before its metadata decodes.
+        let givenName = given[path: ["metadata", "name"]]?.stringValue ?? ""
+        let givenNamespace = given[path: ["metadata", "namespace"]]?.stringValue ?? defaultNamespace
         problems += unknownTopLevelFields(given)
 
         let metadata: ObjectMeta
         do {
             metadata = try decode(ObjectMeta.self, from: given["metadata"] ?? [:], root: "metadata")
         } catch let problem as ManifestError {
-            throw InvalidManifestError(problems: problems + [problem])
+            throw InvalidManifestError(problems: (problems + [problem]).map { $0.naming(kind, givenNamespace, givenName) })
         }
         problems += unknownFields(given["metadata"] ?? [:], (try? JSONValue(encoding: metadata)) ?? [:], path: "metadata")
         let name = metadata.name ?? ""
@@ -77,7 +80,7 @@ extension LocalManifest {
             do {
                 server = try decode(MCPServer.self, from: given, root: "")
             } catch let problem as ManifestError {
-                throw InvalidManifestError(problems: problems + [problem])
+                throw InvalidManifestError(problems: (problems + [problem]).map { $0.naming(kind, namespace, name) })
             }
             problems += unknownFields(given["spec"] ?? [:], try JSONValue(encoding: server.spec), path: "spec")
             var named = server
@@ -91,7 +94,8 @@ extension LocalManifest {
                 problems += document.validate(root: "spec").map { error(at: $0.path, $0.message) }
                 spec = try JSONValue(parsing: document.canonicalJSON())
             } catch let invalid as PolicyValidationError {
-                throw InvalidManifestError(problems: problems + invalid.issues.map { error(at: $0.path, $0.message) })
+                throw InvalidManifestError(problems: (problems + invalid.issues.map { error(at: $0.path, $0.message) })
+                    .map { $0.naming(kind, namespace, name) })
             }
         }
         guard problems.isEmpty else { throw InvalidManifestError(problems: problems.map { $0.naming(kind, namespace, name) }) }
@@ -106,8 +110,8 @@ extension LocalManifest {
         } catch let decoding as DecodingError {
             let (codingPath, reason): ([CodingKey], String)
             switch decoding {
-            case .typeMismatch(let type, let context): (codingPath, reason) = (context.codingPath, "expected \(type)")
-            case .valueNotFound(let type, let context): (codingPath, reason) = (context.codingPath, "expected \(type), found null")
+            case .typeMismatch(let type, let context): (codingPath, reason) = (context.codingPath, "expected \(Self.describe(type))")
+            case .valueNotFound(let type, let context): (codingPath, reason) = (context.codingPath, "expected \(Self.describe(type)), found null")
             case .keyNotFound(let key, let context): (codingPath, reason) = (context.codingPath + [key], "is required")
             case .dataCorrupted(let context): (codingPath, reason) = (context.codingPath, context.debugDescription)
             @unknown default: (codingPath, reason) = ([], "\(decoding)")
@@ -117,6 +121,19 @@ extension LocalManifest {
                 return path.isEmpty ? key.stringValue : "\(path).\(key.stringValue)"
             }
             throw error(at: path.isEmpty ? nil : path, reason)
+        }
+    }
+
+    /// A Swift type as a YAML author knows it: `a string`, `a number`, `an object`, `a list`.
+    static func describe(_ type: Any.Type) -> String {
+        let text = "\(type)"
+        if text.hasPrefix("Dictionary") || text.hasPrefix("[String") || text == "JSONValue" { return "an object" }
+        if text.hasPrefix("Array") || text.hasPrefix("[") { return "a list" }
+        switch text {
+        case "String": return "a string"
+        case "Int", "Int32", "Int64", "UInt", "UInt32", "UInt64", "Double", "Float": return "a number"
+        case "Bool": return "true or false"
+        default: return text
         }
     }
 

@@ -115,6 +115,24 @@ import Testing
         #expect(try ctl.store().list(.server, namespace: nil).isEmpty)
     }
 
+    @Test func typeErrorsNameTheObjectAndTheTypeAsYAMLSaysIt() async throws {
+        let ctl = try Ctl()
+        let file = try ctl.file("types.yaml", """
+        apiVersion: mcpoperator.io/v1alpha1
+        kind: MCPServer
+        metadata:
+          name: posts
+        spec:
+          image: mcp-operator/sample-posts:dev
+          env: {NAME: value}
+        """)
+        let result = try await ctl.run(["apply", "-f", file, "--no-controller"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):7:"), "\(result.stderr)")
+        #expect(result.stderr.contains("spec.env: expected a list (MCPServer default/posts)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Array<"), "no Swift type names: \(result.stderr)")
+    }
+
     @Test func invalidPoliciesAreRejectedWithTheEnginesFieldPaths() async throws {
         let ctl = try Ctl()
         let file = try ctl.file("policy.yaml", policyYAML + "\n  network:\n    denyCIDRs: [10.0.0.0/33]\n")
