@@ -2,6 +2,7 @@ import ArgumentParser
 import ControlPlaneHTTP
 import Foundation
 import OperatorAPI
+import LocalStore
 import PolicyEngine
 
 /// `mcpctl policy`: validate a policy, push one to running gateways, show what is enforced where.
@@ -112,9 +113,31 @@ func readPolicy(_ file: String) throws -> PolicyDocument {
         }
         data = contents
     }
+    let label = file == "-" ? "standard input" : file
+    let manifest: LocalManifest
     do {
-        return try ManifestDecoder.policyDocument(in: try ManifestFiles.utf8Text(data, file: file), file: file)
+        let manifests = try LocalManifest.read(text: try ManifestFiles.utf8Text(data, file: label), file: label)
+        guard manifests.count == 1, let only = manifests.first else {
+            throw CLIError("\(label): expected one policy, found \(manifests.count) documents")
+        }
+        manifest = only
     } catch let error as ManifestError {
         throw CLIError(error.description)
+    }
+    // An MCPPolicy, or a bare policy document; each problem at its own line and column.
+    let isResource = manifest.kind == "MCPPolicy"
+    let root = isResource ? "spec" : ""
+    let object = isResource
+        ? " (MCPPolicy \(manifest.json[path: ["metadata", "namespace"]]?.stringValue ?? "default")/\(manifest.name.isEmpty ? "<unnamed>" : manifest.name))"
+        : ""
+    do {
+        let document = try PolicyDocument.decode(json: try (isResource ? (manifest.json["spec"] ?? [:]) : manifest.json).data(), root: root)
+        try document.validateOrThrow(root: root)
+        return document
+    } catch let invalid as PolicyValidationError {
+        throw CLIError(invalid.issues.map { issue in
+            let path = issue.path.hasPrefix(".") ? String(issue.path.dropFirst()) : issue.path
+            return manifest.error(at: path.isEmpty ? nil : path, issue.message).description + object
+        }.joined(separator: "\n"))
     }
 }

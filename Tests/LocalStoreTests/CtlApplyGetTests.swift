@@ -133,6 +133,30 @@ import Testing
         #expect(!result.stderr.contains("Array<"), "no Swift type names: \(result.stderr)")
     }
 
+    @Test func policyValidateNamesEachProblemsLineColumnAndObject() async throws {
+        let ctl = try Ctl()
+        let file = try ctl.file("policy.yaml", """
+        apiVersion: mcpoperator.io/v1alpha1
+        kind: MCPPolicy
+        metadata:
+          name: strict
+        spec:
+          defaultAction: deny
+          roles:
+          - name: everyone
+            allowTools: ["a[b"]
+        """)
+        let result = try await ctl.run(["policy", "validate", "-f", file], withState: false)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):9:"), "the line of the bad glob: \(result.stderr)")
+        #expect(result.stderr.contains("spec.roles[0].allowTools[0]"), "\(result.stderr)")
+        #expect(result.stderr.contains("(MCPPolicy default/strict)"), "\(result.stderr)")
+        let bare = try ctl.file("bare.yaml", "defaultAction: deny\nroles:\n- name: r\n  allowTools: [\"a[b\"]\n")
+        let bareResult = try await ctl.run(["policy", "validate", "-f", bare], withState: false)
+        #expect(bareResult.stderr.contains("\(bare):4:"), "\(bareResult.stderr)")
+        #expect(bareResult.stderr.contains(": roles[0].allowTools[0]"), "no leading dot: \(bareResult.stderr)")
+    }
+
     @Test func invalidPoliciesAreRejectedWithTheEnginesFieldPaths() async throws {
         let ctl = try Ctl()
         let file = try ctl.file("policy.yaml", policyYAML + "\n  network:\n    denyCIDRs: [10.0.0.0/33]\n")
