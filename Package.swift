@@ -198,6 +198,8 @@ let package = Package(
         .executableTarget(name: "mcp-sample-text", dependencies: ["SampleMCP"], path: "Samples/TextPlugin"),
         // Test support: peer processes and temporary folders; a fake Kubernetes API server on 127.0.0.1.
         .target(name: "TestSupport", dependencies: ["ProcessSpawn"]),
+        // Swift Testing helpers, for test targets only (benchmarks link TestSupport).
+        .target(name: "TestPolling"),
         .target(
             name: "KubeTesting",
             dependencies: [
@@ -256,7 +258,7 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTesting", "TestSupport"]),
         .testTarget(
             name: "ControllerRuntimeTests",
-            dependencies: [
+            dependencies: ["TestPolling", 
                 "ControllerRuntime", "KubeTesting", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -264,7 +266,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OperatorCoreTests",
-            dependencies: [
+            dependencies: ["TestPolling", 
                 "OperatorCore", "KubeTesting", "TestSupport", "ControllerRuntime", "KubeClient", "OperatorAPI", "PolicyEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -272,7 +274,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPGatewayTests",
-            dependencies: [
+            dependencies: ["TestPolling", 
                 "MCPGateway", "PolicyEngine", "TestSupport", "ControlPlaneHTTP",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -287,14 +289,14 @@ let package = Package(
         .testTarget(name: "KubeTestingTests", dependencies: ["KubeClient", "KubeTesting"]),
         .testTarget(
             name: "PolicyDistributionTests",
-            dependencies: [
+            dependencies: ["TestPolling", 
                 "PolicyDistribution", "PolicyEngine", "OperatorCore", "OperatorAPI", "ControllerRuntime",
                 "KubeClient", "KubeTesting", "TestSupport", "MCPGateway", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "OperatorAPI", "TestSupport"]),
+        .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "OperatorAPI", "TestSupport", "TestPolling"]),
         .testTarget(
             name: "LocalModeTests",
             dependencies: ["LocalMode", "LocalStore", "DockerEngine", "OperatorAPI", "TestSupport", "PolicyEngine"]

@@ -86,15 +86,22 @@ public enum ManifestDecoder {
         guard objects.count == 1, let object = objects.first else {
             throw ManifestError(file: file, reason: "expected one policy, found \(objects.count) documents")
         }
-        let isResource = object.kind == "MCPPolicy"
-        let body = isResource ? (object.json["spec"] ?? [:]) : object.json
         do {
-            let document = try PolicyDocument.decode(json: try body.data(), root: isResource ? "spec" : "")
-            try document.validateOrThrow(root: isResource ? "spec" : "")
-            return document
+            return try policyDocument(json: object.json)
         } catch let error as PolicyValidationError {
             throw ManifestError(file: file, line: object.line, reason: error.description)
         }
+    }
+
+    /// The policy document of an MCPPolicy object, or a bare document, decoded strictly and
+    /// validated; issue paths start at `spec` for an MCPPolicy and at the document otherwise.
+    /// - Throws: `PolicyValidationError`.
+    public static func policyDocument(json: JSONValue) throws -> PolicyDocument {
+        let isResource = json["kind"]?.stringValue == "MCPPolicy"
+        let root = isResource ? "spec" : ""
+        let document = try PolicyDocument.decode(json: try (isResource ? (json["spec"] ?? [:]) : json).data(), root: root)
+        try document.validateOrThrow(root: root)
+        return document
     }
 
     static func jsonValue(_ node: Node, file: String) throws -> JSONValue? {

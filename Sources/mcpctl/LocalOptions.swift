@@ -76,23 +76,15 @@ enum ManifestFiles {
             throw CLIError("\(file): the file is UTF-16; save it as UTF-8")
         }
         if let text = String(validating: data, as: UTF8.self) { return text }
-        // The line and column of the first byte that is not UTF-8.
-        var line = 1, column = 1, index = data.startIndex
-        while index < data.endIndex {
-            let length: Int
-            switch data[index] {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: length = 0
-            }
-            let end = index + length
-            if length == 0 || end > data.endIndex || String(validating: data[index..<end], as: UTF8.self) == nil { break }
-            if data[index] == 0x0A { line += 1; column = 1 } else { column += 1 }
-            index = end
+        // The line and column of the first scalar that does not decode.
+        var line = 1, column = 1, offset = 0
+        var bytes = data.makeIterator()
+        var decoder = UTF8()
+        while case .scalarValue(let scalar) = decoder.decode(&bytes) {
+            offset += UTF8.width(scalar)
+            if scalar == "\n" { (line, column) = (line + 1, 1) } else { column += 1 }
         }
-        throw CLIError("\(file):\(line):\(column): the file is not UTF-8 (byte \(index - data.startIndex))")
+        throw CLIError("\(file):\(line):\(column): the file is not UTF-8 (byte \(offset))")
     }
 
     static func files(at path: String, recursive: Bool) throws -> [String] {

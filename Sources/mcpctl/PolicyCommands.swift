@@ -125,15 +125,11 @@ func readPolicy(_ file: String) throws -> PolicyDocument {
         throw CLIError(error.description)
     }
     // An MCPPolicy, or a bare policy document; each problem at its own line and column.
-    let isResource = manifest.kind == "MCPPolicy"
-    let root = isResource ? "spec" : ""
-    let object = isResource
+    let object = manifest.kind == "MCPPolicy"
         ? " (MCPPolicy \(manifest.json[path: ["metadata", "namespace"]]?.stringValue ?? "default")/\(manifest.name.isEmpty ? "<unnamed>" : manifest.name))"
         : ""
     do {
-        let document = try PolicyDocument.decode(json: try (isResource ? (manifest.json["spec"] ?? [:]) : manifest.json).data(), root: root)
-        try document.validateOrThrow(root: root)
-        return document
+        return try ManifestDecoder.policyDocument(json: manifest.json)
     } catch let invalid as PolicyValidationError {
         throw CLIError(invalid.issues.map { issue in
             let path = issue.path.hasPrefix(".") ? String(issue.path.dropFirst()) : issue.path

@@ -2,6 +2,7 @@ import ControllerRuntime
 import KubeClient
 import KubeTesting
 import Testing
+import TestPolling
 
 @Suite(.timeLimit(.minutes(1))) struct ControllerTests {
     static let noResync = ControllerConfiguration(workers: 2, resyncPeriod: nil)

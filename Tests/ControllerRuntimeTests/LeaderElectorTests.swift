@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import KubeTesting
 import Testing
+import TestPolling
 
 @Suite(.timeLimit(.minutes(1))) struct LeaderElectorTests {
     /// Durations a leader keeps leading through a scheduling stall of a few seconds (the test

@@ -4,6 +4,7 @@ import KubeTesting
 import Logging
 import ServiceLifecycle
 import Testing
+import TestPolling
 
 @Suite(.timeLimit(.minutes(1))) struct ManagerTests {
     @Test func runsReflectorsAndControllersAndStopsOnRequest() async throws {

@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import KubeTesting
 import Testing
+import TestPolling
 
 @Suite(.timeLimit(.minutes(1))) struct ReflectorTests {
     func configMapReflector(_ cluster: TestCluster, backoff: WatchBackoff = WatchBackoff(initial: .milliseconds(50), jitter: 0))

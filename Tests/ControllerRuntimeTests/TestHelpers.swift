@@ -58,20 +58,6 @@ struct TestCluster {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; records an issue on timeout.
-@discardableResult
-func eventually(_ what: String, timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
-                _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    if try await condition() { return true }
-    Issue.record("timed out waiting for \(what)", sourceLocation: sourceLocation)
-    return false
-}
-
 /// Records what a handler saw, as short strings such as `added default/a`.
 final class EventLog<T: Sendable>: Sendable {
     private let lock = NSLock()

@@ -4,9 +4,7 @@ import LocalStore
 import OperatorAPI
 import TestSupport
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+import TestPolling
 
 /// `describe`, `delete`, `up`, `down`, `logs` and `controller run` as real processes. The test
 /// plays the controller where one is needed: it holds the state directory's controller lock (so
@@ -16,21 +14,6 @@ import Glibc
     func pretendController(_ ctl: Ctl) throws -> FileLock {
         try FileManager.default.createDirectory(atPath: ctl.state, withIntermediateDirectories: true)
         return try #require(try FileLock.tryLock(path: ctl.state + "/controller.lock"))
-    }
-
-    /// Polls `condition` every 20 ms until it holds; records an issue (and returns false) when it
-    /// still does not after `timeout`.
-    @discardableResult
-    func eventually(_ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-                    _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        if try condition() { return true }
-        Issue.record("timed out after \(timeout) waiting until \(what)", sourceLocation: sourceLocation)
-        return false
     }
 
     func readyStatus(port: Int) -> JSONValue {
@@ -77,7 +60,7 @@ import Glibc
         let store = try ctl.store()
         async let deletion = ctl.run(["delete", "mcps", "posts"])
         // The command marks the server, then waits for the controller's removal.
-        try await eventually("mcpctl delete marks the server") {
+        try await eventually("mcpctl delete marks the server", timeout: .seconds(30)) {
             try store.get(.server, namespace: "default", name: "posts")?.deletionRequested == true
         }
         try store.remove(.server, namespace: "default", name: "posts")
@@ -141,7 +124,7 @@ import Glibc
         defer { lock.unlock() }
         async let up = ctl.run(["up", "-f", file])
         let store = try ctl.store()
-        try await eventually("mcpctl up applies the server") { try store.get(.server, namespace: "default", name: "posts") != nil }
+        try await eventually("mcpctl up applies the server", timeout: .seconds(30)) { try store.get(.server, namespace: "default", name: "posts") != nil }
         var progressing: JSONValue = ["observedGeneration": 1, "replicas": 1, "readyReplicas": 0,
                                       "conditions": [["type": "Ready", "status": "False", "reason": "Progressing",
                                                       "message": "waiting for the gateway", "lastTransitionTime": "2026-01-01T00:00:00Z"]]]
@@ -189,7 +172,7 @@ import Glibc
         defer { lock.unlock() }
         async let down = ctl.run(["down"])
         let store = try ctl.store()
-        try await eventually("mcpctl down marks the server") {
+        try await eventually("mcpctl down marks the server", timeout: .seconds(30)) {
             try store.get(.server, namespace: "default", name: "posts")?.deletionRequested == true
         }
         #expect(try store.get(.policy, namespace: "default", name: "strict") == nil)
@@ -198,99 +181,5 @@ import Glibc
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("mcpserver.mcpoperator.io \"posts\" deleted"))
         #expect(try store.list(.server, namespace: nil).isEmpty)
-    }
-}
-
-/// `mcpctl` on a pseudo-terminal (through Python's `pty`, as `Ctl.run(terminal:)` runs it), with
-/// its output readable as it comes: a test can act once a frame has been drawn, not after a guess
-/// at how long drawing it takes.
-final class TerminalRun: @unchecked Sendable {
-    /// Copies the pseudo-terminal's output to standard output as it comes, then exits as the command did.
-    static let relay = """
-    import os, pty, sys
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(sys.argv[1], sys.argv[1:])
-    while True:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    _, status = os.waitpid(pid, 0)
-    sys.exit(os.waitstatus_to_exitcode(status))
-    """
-
-    let process: ChildProcess
-    private let lock = NSLock()
-    private var received = Data()
-    private var ended = false
-
-    /// Starts `mcpctl ARGUMENTS --state DIR` on a terminal, with colour.
-    init(_ ctl: Ctl, _ arguments: [String]) throws {
-        var environment = ctl.environment
-        environment["NO_COLOR"] = nil
-        environment["TERM"] = "xterm"
-        process = try ChildProcess(executable: "/usr/bin/env",
-                                   arguments: ["python3", "-c", Self.relay, Ctl.executable] + arguments + ["--state", ctl.state],
-                                   environment: environment, stdin: .null, stdout: .pipe, stderr: .inherit)
-    }
-
-    /// Everything the command printed so far.
-    var output: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: received, as: UTF8.self)
-    }
-
-    /// Reads until the output holds `marker`; false when the output ends or `timeout` passes first.
-    func readOutput(until marker: String, timeout: Duration) async throws -> Bool {
-        try await onDedicatedThread { self.take(until: marker, timeout: timeout) }
-    }
-
-    /// Reads the rest of the output and waits for the exit, for up to `timeout`; the exit status,
-    /// nil when the command had to be killed.
-    func exitStatus(within timeout: Duration) async throws -> Int32? {
-        let finished = try await onDedicatedThread { self.take(until: nil, timeout: timeout) }
-        let termination = try await onDedicatedThread { self.process.wait(timeout: finished ? .seconds(10) : .zero) }
-        if termination == nil { stop() }
-        return termination?.status
-    }
-
-    /// Ends the command if it still runs.
-    func stop() {
-        if process.isRunning { process.terminate(grace: .zero) }
-    }
-
-    /// Blocks reading until the output holds `marker` (with nil, until it ends); false when
-    /// `timeout` passes first, or the output ends without `marker`.
-    private func take(until marker: String?, timeout: Duration) -> Bool {
-        guard let descriptor = process.standardOutput?.fileDescriptor else { return false }
-        let deadline = ContinuousClock.now + timeout
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            if let marker, output.contains(marker) { return true }
-            lock.lock()
-            let done = ended
-            lock.unlock()
-            if done { return marker == nil }
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else { return false }
-            // poll(2) first, so a silent command cannot hold this past the deadline.
-            var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let milliseconds = min(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000, 1000)
-            guard poll(&descriptors, 1, Int32(max(milliseconds, 1))) > 0 else { continue }
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            lock.lock()
-            if count > 0 {
-                received.append(contentsOf: chunk[0..<count])
-            } else if count == 0 || errno != EINTR {
-                ended = true
-            }
-            lock.unlock()
-        }
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import Testing
 
 @testable import MCPGateway
+import TestPolling
 
 @Suite("Session aggregation and routing with in-process upstreams", .timeLimit(.minutes(1)))
 struct SessionTests {
@@ -39,22 +40,6 @@ struct SessionTests {
         #expect(result["serverInfo"]?["name"] == "mcp-gateway")
         #expect(result["capabilities"]?["tools"]?["listChanged"] == true)
         _ = await session.handle(.notification(method: "notifications/initialized", params: nil), origin: origin)
-    }
-
-    /// Polls `condition` every 20 ms until it holds; records an issue (and returns false) when it
-    /// still does not after `timeout`. A test thread may stall for a few hundred milliseconds on a
-    /// loaded machine, so nothing that is asserted to happen gets a fixed, short window.
-    @discardableResult
-    func eventually(_ what: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation,
-                    _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        if try await condition() { return true }
-        Issue.record("timed out after \(timeout) waiting until \(what)", sourceLocation: sourceLocation)
-        return false
     }
 
     @Test func loggingIsDeclaredWhenAPluginLogsAndSetLevelReachesOnlyThoseThatDo() async throws {

@@ -4,6 +4,7 @@ import KubeTesting
 import OperatorAPI
 import Testing
 import TestSupport
+import TestPolling
 
 /// The `mcp-operator` executable as a user runs it: flags, probes, metrics, SIGTERM, and
 /// leader election between two processes, against the fake API server.

@@ -5,6 +5,7 @@ import KubeTesting
 import OperatorAPI
 import OperatorCore
 import Testing
+import TestPolling
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct ReconcilerTests {
     @Test func createMakesEveryChildAndWritesStatus() async throws {

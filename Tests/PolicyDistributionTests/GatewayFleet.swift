@@ -159,20 +159,6 @@ final class GatewayFleet: @unchecked Sendable {
         """
 }
 
-/// Polls `condition` until it holds or `timeout` passes; records an issue on timeout.
-@discardableResult
-func eventually(_ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
-                _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(25))
-    }
-    if try await condition() { return true }
-    Issue.record("timed out waiting for \(what)", sourceLocation: sourceLocation)
-    return false
-}
-
 /// A fleet that could not be set up.
 struct FleetError: Error, CustomStringConvertible {
     let description: String

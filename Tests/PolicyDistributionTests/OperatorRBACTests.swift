@@ -6,6 +6,7 @@ import PolicyDistribution
 import PolicyEngine
 import Testing
 import Yams
+import TestPolling
 
 /// The operator runs with exactly the ClusterRole that manifests/rbac (and the chart) grant it:
 /// a verb the code uses and the role lacks is a 403 from a real API server.

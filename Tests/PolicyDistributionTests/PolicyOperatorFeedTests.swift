@@ -5,6 +5,7 @@ import OperatorCore
 import PolicyDistribution
 import PolicyEngine
 import Testing
+import TestPolling
 
 /// A feed resolver whose content the test changes and announces.
 final class ScriptedFeeds: ThreatFeedResolving, @unchecked Sendable {

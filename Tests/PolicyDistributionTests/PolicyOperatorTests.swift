@@ -6,6 +6,7 @@ import OperatorCore
 import PolicyDistribution
 import PolicyEngine
 import Testing
+import TestPolling
 
 /// MCPPolicy → ConfigMap → every running gateway, through the operator's controllers, the fake API
 /// server and real gateways.

@@ -3,6 +3,7 @@ import Logging
 import PolicyDistribution
 import PolicyEngine
 import Testing
+import TestPolling
 
 /// The pusher against real gateways on 127.0.0.1.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PolicyPusherTests {

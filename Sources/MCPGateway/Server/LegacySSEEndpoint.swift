@@ -60,15 +60,13 @@ struct LegacySSEEndpoint: Sendable {
         }
         // Taken in order before the 202 (a notification acted on, a request registered); the
         // answers travel on the stream as they come.
-        for element in payload.elements {
-            switch element {
-            case .success(let message):
-                guard let pending = await session.receive(message, origin: origin) else { continue }
-                Task {
-                    if let answer = await session.answer(to: pending) { session.outbox.send(answer) }
-                }
-            case .failure(let invalid):
-                session.outbox.send(invalid.response)
+        for pending in await session.receive(payload, origin: origin) {
+            if case .answered(let answer) = pending {
+                session.outbox.send(answer)
+                continue
+            }
+            Task {
+                if let answer = await session.answer(to: pending) { session.outbox.send(answer) }
             }
         }
         return Response(status: .accepted)

@@ -95,17 +95,8 @@ struct StreamableHTTPEndpoint: Sendable {
     /// The answers to a batch, in the batch's order: its messages are taken in order, and its
     /// requests run concurrently.
     private func answerInOrder(_ payload: JSONRPCPayload, session: GatewaySession, origin: RequestOrigin) async -> [JSONRPCMessage] {
-        var pending: [PendingRequest] = []
-        for element in payload.elements {
-            switch element {
-            case .success(let message):
-                if let request = await session.receive(message, origin: origin) { pending.append(request) }
-            case .failure(let invalid):
-                pending.append(.answered(invalid.response))
-            }
-        }
         var answers: [JSONRPCMessage] = []
-        for request in pending {
+        for request in await session.receive(payload, origin: origin) {
             if let answer = await session.answer(to: request) { answers.append(answer) }
         }
         return answers

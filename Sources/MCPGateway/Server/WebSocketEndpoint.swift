@@ -60,15 +60,13 @@ struct WebSocketEndpoint: Sendable {
                         outbox.send(.errorResponse(id: nil, error: error))
                     case .success(let payload):
                         // Taken in the order they arrived; answers are sent as they come.
-                        for element in payload.elements {
-                            switch element {
-                            case .success(let message):
-                                guard let pending = await session.receive(message, origin: origin) else { continue }
-                                group.addTask {
-                                    if let answer = await session.answer(to: pending) { outbox.send(answer) }
-                                }
-                            case .failure(let invalid):
-                                outbox.send(invalid.response)
+                        for pending in await session.receive(payload, origin: origin) {
+                            if case .answered(let answer) = pending {
+                                outbox.send(answer)
+                                continue
+                            }
+                            group.addTask {
+                                if let answer = await session.answer(to: pending) { outbox.send(answer) }
                             }
                         }
                     }

@@ -131,6 +131,21 @@ public actor GatewaySession {
         return nil
     }
 
+    /// Takes every message of a payload in order (`receive(_:origin:)`); an element that is not
+    /// a valid message is answered at once with its error.
+    public func receive(_ payload: JSONRPCPayload, origin: RequestOrigin) async -> [PendingRequest] {
+        var pending: [PendingRequest] = []
+        for element in payload.elements {
+            switch element {
+            case .success(let message):
+                if let request = await receive(message, origin: origin) { pending.append(request) }
+            case .failure(let invalid):
+                pending.append(.answered(invalid.response))
+            }
+        }
+        return pending
+    }
+
     /// The answer to a request `receive(_:origin:)` took; nil when the client cancelled it.
     public func answer(to pending: PendingRequest) async -> JSONRPCMessage? {
         switch pending {

@@ -81,13 +81,12 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         }
     }
 
-    /// `base` with the protocol version and, unless `withSession` is false, the session id.
-    private func headers(_ base: HTTPHeaders, withSession: Bool = true) -> HTTPHeaders {
+    /// `base` with the protocol version and `session` (the id the caller read, so a 404 is known
+    /// to be about that one).
+    private func headers(_ base: HTTPHeaders, session: String?) -> HTTPHeaders {
         var headers = base
-        state.withLockedValue { state in
-            if withSession, let sessionID = state.sessionID { headers.add("Mcp-Session-Id", sessionID) }
-            if let version = state.protocolVersion { headers.add("MCP-Protocol-Version", version) }
-        }
+        if let session { headers.add("Mcp-Session-Id", session) }
+        if let version = state.withLockedValue({ $0.protocolVersion }) { headers.add("MCP-Protocol-Version", version) }
         return headers
     }
 
@@ -112,9 +111,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
             return state.sessionID
         }
         let hadSession = sentSession != nil
-        var requestHeaders = headers(Self.postHeaders, withSession: false)
-        if let sentSession { requestHeaders.add("Mcp-Session-Id", sentSession) }
-        let request = HTTPRequest(method: "POST", url: url, headers: requestHeaders, body: Data(message.renderedBytes()))
+        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders, session: sentSession), body: Data(message.renderedBytes()))
         do {
             // Only an event stream is read as it comes; a JSON answer arrives whole, with the head.
             let response = try await http.streamChunks(request, streamWhen: Self.isEventStream)
@@ -168,7 +165,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         let initialize = state.withLockedValue { $0.initialize }
         guard case .request(_, let method, let params) = initialize else { return false }
         let replay = JSONRPCMessage.request(id: .string("gateway-renewal-\(UInt64.random(in: 1...UInt64.max))"), method: method, params: params)
-        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders, withSession: false), body: Data(replay.renderedBytes()))
+        let request = HTTPRequest(method: "POST", url: url, headers: headers(Self.postHeaders, session: nil), body: Data(replay.renderedBytes()))
         do {
             let response = try await http.streamChunks(request, streamWhen: Self.isEventStream)
             guard response.status == 200, let sessionID = response.headers["mcp-session-id"] else { return false }
@@ -253,9 +250,7 @@ public final class HTTPUpstreamTransport: UpstreamTransport {
         var failures = 0
         while !Task.isCancelled, failures < 5, !state.withLockedValue({ $0.closed }) {
             let sentSession = state.withLockedValue { $0.sessionID }
-            var requestHeaders = headers(["Accept": "text/event-stream"], withSession: false)
-            if let sentSession { requestHeaders.add("Mcp-Session-Id", sentSession) }
-            let request = HTTPRequest(method: "GET", url: url, headers: requestHeaders)
+            let request = HTTPRequest(method: "GET", url: url, headers: headers(["Accept": "text/event-stream"], session: sentSession))
             do {
                 let response = try await http.streamChunks(request)
                 if response.status == 404, let sentSession {
